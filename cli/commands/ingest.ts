@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { ingestPaths } from '../../ingest/ingestPaths.js';
+import { formatIngestReport } from '../formatIngestReport.js';
+import type { Command } from '../command.js';
+import { lakeOption, openLake, stringList } from '../lakeOption.js';
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'Decode drive recordings (CAN logs + DBC, NMEA) into the lake',
+  usage: 'adlake ingest <paths…> [--dbc [bus=]<file>]… [--vehicle <id>] [--lake <dir>]',
+  description: [
+    'Ingests the given files and folders (folders are walked) as one drive. Formats are detected by content:',
+    'candump (-L and console), Vector ASC (also gzipped) and BLF, NMEA 0183, DBC. DBC files found among the',
+    'inputs are used for decoding like --dbc ones. Files already in the lake (same sha256) are skipped, so',
+    're-running adds nothing. Files that cannot be decoded go to quarantine/ with a reason; bad lines are',
+    'counted by reason and listed with their line numbers. The run is recorded under _runs/.',
+  ].join('\n'),
+  options: {
+    dbc: {
+      type: 'string',
+      multiple: true,
+      valueName: '[bus=]file',
+      description: 'DBC file to decode CAN frames with; prefix a bus name (can0=pt.dbc) to limit it to that bus',
+    },
+    vehicle: { type: 'string', description: 'Vehicle id for partitioning', default: 'unknown', valueName: 'id' },
+    lake: lakeOption,
+    'rows-per-file': { type: 'string', description: 'Rows per Parquet part file', default: '1000000', valueName: 'n' },
+  },
+  examples: [
+    'adlake ingest drives/2024-06-14 --dbc vehicle.dbc --vehicle test-car-7',
+    'adlake ingest can0.log gps.nmea --dbc can0=powertrain.dbc --json',
+  ],
+  async run(ctx, { positionals, options }) {
+    if (positionals.length === 0) throw new UsageError('ingest: give at least one file or folder');
+    const rowsPerFile = Number(options['rows-per-file'] ?? '1000000');
+    if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1) {
+      throw new UsageError(`ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`);
+    }
+    const store = await openLake(ctx, options);
+    const report = await ingestPaths({
+      store,
+      paths: positionals.map((p) => resolve(ctx.cwd, p)),
+      dbcs: stringList(options.dbc).map((spec) => parseDbcSpec(spec, ctx.cwd)),
+      vehicle: typeof options.vehicle === 'string' ? options.vehicle : 'unknown',
+      rowsPerFile,
+      progress: ctx.progress,
+      argv: ['ingest', ...positionals],
+    });
+    return {
+      data: report,
+      text: formatIngestReport(report),
+      exitCode: report.status === 'failed' ? 65 : 0,
+    };
+  },
+};
+
+function parseDbcSpec(spec: string, cwd: string): { path: string; bus?: string } {
+  const eq = spec.indexOf('=');
+  // A Windows drive letter or a path with '=' in it is unlikely; a bus name never holds '/' or '.'.
+  if (eq > 0 && /^[A-Za-z0-9_-]+$/.test(spec.slice(0, eq))) {
+    return { bus: spec.slice(0, eq), path: resolve(cwd, spec.slice(eq + 1)) };
+  }
+  return { path: resolve(cwd, spec) };
+}

@@ -1,0 +1,247 @@
+import { NS_PER_S } from '../../core/time.js';
+import { DEMO_MESSAGES, DEMO_UNKNOWN_IDS, demoDbcText, type DemoSignal } from './demoVehicle.js';
+import { packSignal } from './packSignal.js';
+import { seededRandom, type Random } from './random.js';
+import { simulateRoute, type ManeuverType, type VehicleState } from './simulateRoute.js';
+
+export interface GroundTruthManeuver {
+  type: ManeuverType;
+  /** Nanoseconds since the epoch, as decimal strings (JSON has no bigint). */
+  start_ns: string;
+  end_ns: string;
+  start: string;
+  end: string;
+}
+
+export interface GroundTruth {
+  generator: string;
+  seed: number;
+  start: string;
+  duration_s: number;
+  maneuvers: GroundTruthManeuver[];
+}
+
+export interface DemoDrive {
+  seed: number;
+  startNs: bigint;
+  dbc: string;
+  /** candump -L lines (without newlines), in time order. */
+  candump: () => Iterable<string>;
+  /** NMEA 0183 sentences (GGA + RMC at 10 Hz), in time order. */
+  nmea: () => Iterable<string>;
+  groundTruth: GroundTruth;
+  states: VehicleState[];
+}
+
+/** Where the demo drives: a ring road south of Munich. */
+const ORIGIN = { lat: 48.0675, lon: 11.5367, alt: 560 };
+const EARTH_RADIUS = 6_378_137;
+const WHEELBASE = 2.8;
+const STEERING_RATIO = 15.5;
+const HALF_TRACK = 0.8;
+
+/**
+ * Generates a synthetic drive from a seed: one clock for CAN and GPS, sensor noise, undocumented CAN ids,
+ * and the true maneuver intervals as ground truth. Pure: the caller writes the files.
+ */
+export function generateDemoDrive(options: { seed?: number } = {}): DemoDrive {
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  const route = simulateRoute(random);
+  // A morning from 2024-06-14 on, a different day per seed, so drives land in distinct partitions.
+  const startSeconds = 1_718_323_200 + (seed % 365) * 86_400 + 7 * 3600 + Math.floor(random.uniform(0, 3600));
+  const startNs = BigInt(startSeconds) * NS_PER_S;
+  const toNs = (seconds: number): bigint => startNs + BigInt(Math.round(seconds * 1e9));
+  const iso = (seconds: number): string => new Date(startSeconds * 1000 + Math.round(seconds * 1000)).toISOString();
+
+  const groundTruth: GroundTruth = {
+    generator: 'adlake demo',
+    seed,
+    start: iso(0),
+    duration_s: route.duration,
+    maneuvers: route.maneuvers.map((m) => ({
+      type: m.type,
+      start_ns: toNs(m.start).toString(),
+      end_ns: toNs(m.end).toString(),
+      start: iso(m.start),
+      end: iso(m.end),
+    })),
+  };
+
+  return {
+    seed,
+    startNs,
+    dbc: demoDbcText(),
+    candump: () => candumpLines(route.states, route.dt, startSeconds, seed),
+    nmea: () => nmeaLines(route.states, route.dt, startSeconds, seed),
+    groundTruth,
+    states: route.states,
+  };
+}
+
+function* candumpLines(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<string> {
+  const random = seededRandom(seed ^ 0x5eed);
+  const temperature = random.uniform(8, 28);
+  const sources = [
+    ...DEMO_MESSAGES.map((m, index) => ({ kind: 'dbc' as const, m, index, every: Math.round(m.period / dt) })),
+    ...DEMO_UNKNOWN_IDS.map((u, i) => ({ kind: 'raw' as const, u, index: DEMO_MESSAGES.length + i, every: Math.round(u.period / dt) })),
+  ];
+  const counters = new Map<number, number>();
+  const startMicros = BigInt(startSeconds) * 1_000_000n;
+  for (let k = 0; k < states.length; k++) {
+    const state = states[k];
+    if (!state) continue;
+    for (const source of sources) {
+      if (k % source.every !== source.index % source.every) continue;
+      // Each id sits at its own offset within the 10 ms tick, with a little jitter, so order is stable.
+      const micros = startMicros + BigInt(Math.round(k * dt * 1e6) + source.index * 370 + random.int(0, 40));
+      let id: number;
+      let extended: boolean;
+      let data: Uint8Array;
+      if (source.kind === 'dbc') {
+        id = source.m.id;
+        extended = source.m.extended;
+        data = new Uint8Array(source.m.length);
+        const count = counters.get(id) ?? 0;
+        counters.set(id, count + 1);
+        const values = physicalValues(source.m.name, state, random, temperature, count);
+        for (const signal of source.m.signals) {
+          const value = values[signal.name];
+          if (value === undefined) continue;
+          encode(data, signal, value);
+        }
+      } else {
+        id = source.u.id;
+        extended = false;
+        data = new Uint8Array(source.u.length);
+        for (let i = 0; i < data.length; i++) data[i] = random.int(0, 256);
+      }
+      yield `(${formatMicros(micros)}) can0 ${formatId(id, extended)}#${hex(data)}`;
+    }
+  }
+}
+
+/** The physical value of every signal a message carries, from the true state plus sensor noise. */
+function physicalValues(
+  message: string,
+  s: VehicleState,
+  random: Random,
+  temperature: number,
+  count: number,
+): Record<string, number> {
+  const kmh = s.speed * 3.6;
+  const moving = s.speed > 0.05;
+  switch (message) {
+    case 'WHEEL_SPEEDS': {
+      const delta = s.yawRate * HALF_TRACK * 3.6;
+      const noise = (): number => (moving ? random.gauss(0.05) : 0);
+      return {
+        WHEEL_SPEED_FL: Math.max(0, kmh + delta + noise()),
+        WHEEL_SPEED_FR: Math.max(0, kmh - delta + noise()),
+        WHEEL_SPEED_RL: Math.max(0, kmh + delta + noise()),
+        WHEEL_SPEED_RR: Math.max(0, kmh - delta + noise()),
+      };
+    }
+    case 'VEHICLE_SPEED':
+      return { VEHICLE_SPEED: Math.max(0, kmh + (moving ? random.gauss(0.03) : 0)), GEAR: s.gear === 'P' ? 0 : 3 };
+    case 'STEERING': {
+      const wheelAngle = moving ? Math.atan((WHEELBASE * s.yawRate) / Math.max(s.speed, 0.1)) : 0;
+      return { STEER_ANGLE: (wheelAngle * 180 * STEERING_RATIO) / Math.PI + random.gauss(0.1), STEER_RATE: 0 };
+    }
+    case 'IMU':
+      return {
+        LONG_ACCEL: s.accel + random.gauss(0.05),
+        LAT_ACCEL: s.speed * s.yawRate + random.gauss(0.05),
+        YAW_RATE: (s.yawRate * 180) / Math.PI + random.gauss(0.05),
+      };
+    case 'PEDALS': {
+      const braking = s.accel < -0.3 || (!moving && s.gear === 'D');
+      return {
+        BRAKE_PRESSURE: s.accel < -0.3 ? -s.accel * 12 : braking ? 8 : 0,
+        BRAKE_PRESSED: braking ? 1 : 0,
+        THROTTLE_POS: s.accel > 0.05 ? Math.min(100, 15 + s.accel * 18) : moving ? 12 : 0,
+      };
+    }
+    case 'BODY':
+      return { TURN_SIGNAL: s.turnSignal, OUTSIDE_TEMP: temperature };
+    case 'DIAG':
+      return count % 2 === 0
+        ? { DIAG_MUX: 0, BATTERY_VOLTAGE: 14.1 + random.gauss(0.05) }
+        : { DIAG_MUX: 1, COOLANT_TEMP: Math.round(88 + random.gauss(1)) };
+    case 'CCVS':
+      return { WHEEL_BASED_SPEED: kmh };
+    default:
+      return {};
+  }
+}
+
+function encode(data: Uint8Array, signal: DemoSignal, value: number): void {
+  if (signal.float) {
+    // Only little-endian float32 is used by the demo DBC.
+    new DataView(data.buffer, data.byteOffset).setFloat32(signal.start >> 3, value, true);
+    return;
+  }
+  const lo = signal.signed ? -(2 ** (signal.length - 1)) : 0;
+  const hi = signal.signed ? 2 ** (signal.length - 1) - 1 : 2 ** signal.length - 1;
+  const raw = Math.min(hi, Math.max(lo, Math.round((value - signal.offset) / signal.scale)));
+  packSignal(data, BigInt(raw), signal);
+}
+
+function* nmeaLines(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<string> {
+  const random = seededRandom(seed ^ 0x6a5);
+  const every = Math.round(0.1 / dt);
+  const cosLat = Math.cos((ORIGIN.lat * Math.PI) / 180);
+  for (let k = 0; k < states.length; k += every) {
+    const s = states[k];
+    if (!s) continue;
+    const north = s.north + random.gauss(0.3);
+    const east = s.east + random.gauss(0.3);
+    const lat = ORIGIN.lat + (north / EARTH_RADIUS) * (180 / Math.PI);
+    const lon = ORIGIN.lon + (east / (EARTH_RADIUS * cosLat)) * (180 / Math.PI);
+    const alt = ORIGIN.alt + random.gauss(0.5);
+    const when = new Date(startSeconds * 1000 + Math.round(k * dt * 1000));
+    const time = `${pad(when.getUTCHours())}${pad(when.getUTCMinutes())}${pad(when.getUTCSeconds())}.${pad(Math.round(when.getUTCMilliseconds() / 10))}`;
+    const date = `${pad(when.getUTCDate())}${pad(when.getUTCMonth() + 1)}${pad(when.getUTCFullYear() % 100)}`;
+    const latText = nmeaAngle(lat, 2);
+    const lonText = nmeaAngle(lon, 3);
+    const knots = Math.max(0, s.speed + random.gauss(0.05)) / 0.514444;
+    const course = (s.heading * 180) / Math.PI;
+    yield sentence(`GPGGA,${time},${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},1,12,0.8,${alt.toFixed(1)},M,47.0,M,,`);
+    yield sentence(`GPRMC,${time},A,${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},${knots.toFixed(2)},${course.toFixed(1)},${date},,,A`);
+  }
+}
+
+function nmeaAngle(degrees: number, width: number): string {
+  const abs = Math.abs(degrees);
+  let whole = Math.floor(abs);
+  let minutes = Number(((abs - whole) * 60).toFixed(6));
+  if (minutes >= 60) {
+    whole += 1;
+    minutes -= 60;
+  }
+  return `${String(whole).padStart(width, '0')}${minutes.toFixed(6).padStart(9, '0')}`;
+}
+
+function sentence(body: string): string {
+  let checksum = 0;
+  for (let i = 0; i < body.length; i++) checksum ^= body.charCodeAt(i);
+  return `$${body}*${checksum.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+function formatMicros(micros: bigint): string {
+  return `${micros / 1_000_000n}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+function formatId(id: number, extended: boolean): string {
+  return id.toString(16).toUpperCase().padStart(extended ? 8 : 3, '0');
+}
+
+function hex(data: Uint8Array): string {
+  let text = '';
+  for (const byte of data) text += byte.toString(16).toUpperCase().padStart(2, '0');
+  return text;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,31 @@
+/**
+ * Writes a raw signal value into a CAN payload at a DBC position. The inverse of decoding, used by the
+ * demo generator (and handy for tests): start bit and byte order follow the DBC convention, where a
+ * Motorola (big-endian) signal's start bit is its most significant bit in "sawtooth" numbering.
+ */
+export function packSignal(
+  data: Uint8Array,
+  raw: bigint,
+  position: { start: number; length: number; byteOrder: 'little_endian' | 'big_endian' },
+): void {
+  const { start, length, byteOrder } = position;
+  const mask = (1n << BigInt(length)) - 1n;
+  const value = raw & mask; // two's complement for negative raws
+  if (byteOrder === 'little_endian') {
+    for (let i = 0; i < length; i++) setBit(data, start + i, Number((value >> BigInt(i)) & 1n));
+    return;
+  }
+  let pos = start;
+  for (let i = length - 1; i >= 0; i--) {
+    setBit(data, pos, Number((value >> BigInt(i)) & 1n));
+    // Motorola order walks down a byte's bits, then to bit 7 of the next byte.
+    pos = (pos & 7) === 0 ? pos + 15 : pos - 1;
+  }
+}
+
+function setBit(data: Uint8Array, pos: number, bit: number): void {
+  const byte = pos >> 3;
+  if (byte >= data.length) throw new RangeError(`bit ${pos} is outside a ${data.length}-byte payload`);
+  if (bit) data[byte] = (data[byte] ?? 0) | (1 << (pos & 7));
+  else data[byte] = (data[byte] ?? 0) & ~(1 << (pos & 7));
+}

@@ -1,0 +1,51 @@
+import type { Reject } from '../core/reject.js';
+import type { InputFormat } from './detectFormat.js';
+
+export type InputStatus = 'ingested' | 'duplicate' | 'quarantined' | 'dbc' | 'partial';
+
+export interface InputReport {
+  uri: string;
+  sha256: string;
+  bytes: number;
+  format?: InputFormat;
+  status: InputStatus;
+  /** Records read (frames, fixes) from this input. */
+  records?: number;
+  rejected?: number;
+  /** Why it was quarantined or only partly read. */
+  reason?: string;
+  message?: string;
+  quarantineKey?: string;
+}
+
+export interface TableReport {
+  rows: number;
+  files: number;
+  bytes: number;
+}
+
+/** What one ingest run did. Printed as text, emitted with `--json`, and summarised in the run record. */
+export interface IngestReport {
+  runId: string;
+  /** `unchanged`: every input was already in the lake; `partial`: some inputs quarantined. */
+  status: 'ingested' | 'partial' | 'unchanged' | 'failed';
+  driveId?: string;
+  vehicle: string;
+  lake: string;
+  inputs: InputReport[];
+  tables: Record<string, TableReport>;
+  rows: { in: number; out: number; rejected: number; rejectedByReason: Record<string, number> };
+  can?: {
+    frames: number;
+    decodedFrames: number;
+    undecodedFrames: number;
+    undecodedIds: number;
+    shortFrames: number;
+    signals: number;
+  };
+  gps?: { fixes: number };
+  drive?: { start: string; end: string; durationS: number; distanceM: number };
+  /** The first rejects in detail (all are counted in `rows.rejectedByReason`). */
+  rejects: Reject[];
+  seconds: number;
+}
