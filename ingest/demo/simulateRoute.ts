@@ -78,6 +78,8 @@ export function simulateRoute(random: Random, options: { dt?: number } = {}): Si
     time: 0, speed: 0, accel: 0, yawRate: 0, heading: random.uniform(0, 2 * Math.PI),
     east: 0, north: 0, turnSignal: 0, gear: 'P',
   };
+  // states[k] is the state at time k * dt: CAN and GPS stamp samples on that grid.
+  states.push({ ...state });
   const tick = (accel: number, yawRate: number, turnSignal: 0 | 1 | 2): void => {
     state.accel = accel;
     state.yawRate = yawRate;
