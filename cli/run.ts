@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AdlakeError, EXIT_CODES, UsageError, exitCodeFor } from '../core/errors.js';
-import type { Command, CommandContext, OptionSpec } from './command.js';
+import type { Command, CommandContext, OptionSpec, ParsedOptions } from './command.js';
 import { commands } from './commands.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import { silentProgress, terminalProgress } from './progress.js';
@@ -91,14 +91,18 @@ function parseCommandArgs(
   command: Command,
   spec: Record<string, OptionSpec>,
   args: string[],
-): { positionals: string[]; options: Record<string, string | boolean | string[] | undefined> } {
+): { positionals: string[]; options: ParsedOptions } {
   const parseSpec: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [key, option] of Object.entries(spec)) {
     parseSpec[key] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
   }
   try {
     const { values, positionals } = parseArgs({ args, options: parseSpec, allowPositionals: true, strict: true });
-    return { positionals, options: values };
+    const options: ParsedOptions = {};
+    for (const [key, value] of Object.entries(values)) {
+      options[key] = Array.isArray(value) ? value.map(String) : value;
+    }
+    return { positionals, options };
   } catch (error) {
     throw new UsageError(`${command.name}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
   }

@@ -60,10 +60,11 @@ export async function* readLines(stream: ByteStream, options: { batchLines?: num
   if (batch.length > 0) yield { firstLine: batchFirst, lines: batch, firstOffset: batchOffset };
 }
 
+/** Index of the next CR or LF at or after `from`, or -1: one pass, whatever the line endings. */
 function nextBreak(text: string, from: number): number {
-  const lf = text.indexOf('\n', from);
-  const cr = text.indexOf('\r', from);
-  if (cr < 0) return lf;
-  if (lf < 0) return cr;
-  return Math.min(lf, cr);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
 }

@@ -1,8 +1,9 @@
 import { sniffCanLog } from './can/sniff.js';
+export { isGzip } from './can/sniff.js';
 import { sniffNmea } from './nmea/sniff.js';
 
 /** Input formats the ingest worker knows. */
-export type InputFormat = 'dbc' | 'candump' | 'asc' | 'blf' | 'nmea';
+export type InputFormat = 'dbc' | 'candump' | 'asc' | 'blf' | 'trc' | 'nmea';
 
 /** How many leading bytes format detection looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -26,6 +27,3 @@ export function sniffDbc(head: Uint8Array): boolean {
   return /^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|CM_\s+")/.test(text) || /^BO_\s+\d+\s+\w+\s*:/m.test(text);
 }
 
-export function isGzip(head: Uint8Array): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}

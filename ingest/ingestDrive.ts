@@ -10,6 +10,7 @@ import type { CanFrame } from './can/frame.js';
 import { readAsc } from './can/readAsc.js';
 import { readBlf } from './can/readBlf.js';
 import { readCandump } from './can/readCandump.js';
+import { readTrc } from './can/readTrc.js';
 import { compileDecoder, type CanDecoder } from './dbc/compileDecoder.js';
 import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
@@ -231,6 +232,8 @@ function readCan(input: IngestInput, inflate: (bytes: Uint8Array) => Uint8Array)
       return readAsc(input.stream(), { uri: input.uri });
     case 'blf':
       return readBlf(input.source(), { uri: input.uri, inflate });
+    case 'trc':
+      return readTrc(input.stream(), { uri: input.uri });
     case 'nmea':
     case 'dbc':
       throw new Error(`not a CAN log: ${input.format}`);

@@ -209,7 +209,7 @@ async function listFiles(path: string): Promise<string[]> {
 async function inspect(path: string): Promise<LocalInput> {
   const hash = createHash('sha256');
   let bytes = 0;
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (head.length < SNIFF_BYTES) head = concat(head, chunk.subarray(0, SNIFF_BYTES - head.length));
@@ -221,7 +221,7 @@ async function inspect(path: string): Promise<LocalInput> {
 }
 
 async function gunzipHead(path: string): Promise<Uint8Array> {
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   const stream = createReadStream(path).pipe(createGunzip());
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -241,7 +241,7 @@ async function loadDbc(info: LocalInput, bus?: string): Promise<IngestDbc> {
   return { uri: info.path, sha256: info.sha256, bytes: info.bytes, db, ...(bus ? { bus } : {}) };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
