@@ -17,13 +17,17 @@ export function formatIngestReport(report: IngestReport): string {
   for (const input of report.inputs) {
     const rows = input.records !== undefined ? `, ${input.records} records` : '';
     const note = input.message ? `: ${input.message}` : '';
-    lines.push(`  ${input.status.padEnd(11)} ${input.format ?? '?'} ${input.uri} (${formatBytes(input.bytes)}${rows})${note}`);
+    lines.push(
+      `  ${input.status.padEnd(11)} ${input.format ?? '?'} ${input.uri} (${formatBytes(input.bytes)}${rows})${note}`,
+    );
   }
   const tables = Object.entries(report.tables);
   if (tables.length > 0) {
     lines.push('Tables:');
     for (const [name, t] of tables) {
-      lines.push(`  ${name.padEnd(12)} ${String(t.rows).padStart(10)} rows in ${t.files} file(s), ${formatBytes(t.bytes)}`);
+      lines.push(
+        `  ${name.padEnd(12)} ${String(t.rows).padStart(10)} rows in ${t.files} file(s), ${formatBytes(t.bytes)}`,
+      );
     }
   }
   if (report.can) {
@@ -34,9 +38,11 @@ export function formatIngestReport(report: IngestReport): string {
     );
   }
   lines.push(`Rows: ${report.rows.in} in, ${report.rows.out} out, ${report.rows.rejected} rejected`);
-  for (const [reason, count] of Object.entries(report.rows.rejectedByReason)) lines.push(`  ${reason}: ${count}`);
+  for (const [reason, count] of Object.entries(report.rows.rejectedByReason))
+    lines.push(`  ${reason}: ${count}`);
   for (const reject of report.rejects.slice(0, 10)) {
-    const at = reject.line !== undefined ? `:${reject.line}` : reject.offset !== undefined ? `@${reject.offset}` : '';
+    const at =
+      reject.line !== undefined ? `:${reject.line}` : reject.offset !== undefined ? `@${reject.offset}` : '';
     lines.push(`  ${reject.uri}${at} ${reject.reason}: ${reject.message}`);
   }
   if (report.rejects.length > 10) lines.push(`  … ${report.rejects.length - 10} more in the run record`);

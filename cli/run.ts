@@ -67,7 +67,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     if (json) {
-      const kind = error instanceof AdlakeError ? error.code : code === EXIT_CODES.NOT_FOUND ? 'NOT_FOUND' : 'INTERNAL';
+      const kind =
+        error instanceof AdlakeError ? error.code : code === EXIT_CODES.NOT_FOUND ? 'NOT_FOUND' : 'INTERNAL';
       const where = error instanceof AdlakeError ? error.where : undefined;
       stdout(`${JSON.stringify({ error: { code: kind, message, where } }, jsonReplacer, 2)}\n`);
     } else {
@@ -94,17 +95,30 @@ function parseCommandArgs(
 ): { positionals: string[]; options: ParsedOptions } {
   const parseSpec: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [key, option] of Object.entries(spec)) {
-    parseSpec[key] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
+    parseSpec[key] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
   }
   try {
-    const { values, positionals } = parseArgs({ args, options: parseSpec, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: parseSpec,
+      allowPositionals: true,
+      strict: true,
+    });
     const options: ParsedOptions = {};
     for (const [key, value] of Object.entries(values)) {
       options[key] = Array.isArray(value) ? value.map(String) : value;
     }
     return { positionals, options };
   } catch (error) {
-    throw new UsageError(`${command.name}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+    throw new UsageError(
+      `${command.name}: ${error instanceof Error ? error.message : String(error)}`,
+      {},
+      { cause: error },
+    );
   }
 }
 

@@ -9,11 +9,14 @@ export interface LineBatch {
 }
 
 /**
- * Splits a byte stream into lines (LF, CRLF or lone CR), decoding as latin1 so that garbage bytes never
- * throw and every byte maps to one character (offsets stay exact). Yields batches to keep per-line
+ * Splits a byte stream into lines (LF, CRLF or lone CR), decoding single-byte (WHATWG 'latin1', which is
+ * windows-1252) so that garbage bytes never throw and every byte maps to one character (offsets stay exact). Yields batches to keep per-line
  * overhead low on multi-million-line logs.
  */
-export async function* readLines(stream: ByteStream, options: { batchLines?: number } = {}): AsyncIterable<LineBatch> {
+export async function* readLines(
+  stream: ByteStream,
+  options: { batchLines?: number } = {},
+): AsyncIterable<LineBatch> {
   const batchLines = options.batchLines ?? 8192;
   const decoder = new TextDecoder('latin1');
   let carry = '';

@@ -32,6 +32,7 @@ export function bytesSource(uri: string, bytes: Uint8Array): RandomAccessSource 
   return {
     uri,
     size: () => Promise.resolve(bytes.byteLength),
-    read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.byteLength))),
+    read: (offset, length) =>
+      Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.byteLength))),
   };
 }

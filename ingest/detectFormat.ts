@@ -26,4 +26,3 @@ export function sniffDbc(head: Uint8Array): boolean {
   const text = new TextDecoder('latin1').decode(head.subarray(0, SNIFF_BYTES));
   return /^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|CM_\s+")/.test(text) || /^BO_\s+\d+\s+\w+\s*:/m.test(text);
 }
-

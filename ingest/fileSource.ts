@@ -27,7 +27,10 @@ export function fileSource(path: string): RandomAccessSource {
 }
 
 /** Streams a local file; gunzips transparently when `gzip` is set. @default highWaterMark 1 MiB */
-export function fileStream(path: string, options: { gzip?: boolean; highWaterMark?: number } = {}): ByteStream {
+export function fileStream(
+  path: string,
+  options: { gzip?: boolean; highWaterMark?: number } = {},
+): ByteStream {
   const raw = createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 20 });
   return options.gzip ? raw.pipe(createGunzip()) : raw;
 }

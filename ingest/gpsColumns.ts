@@ -40,7 +40,10 @@ const EARTH_RADIUS_M = 6_371_008.8; // IUGG mean radius
  * Jumps implying more than `maxSpeed` are skipped, so one bad fix does not add kilometres.
  * @default maxSpeed 100 m/s
  */
-export function trackDistance(options: { maxSpeed?: number } = {}): { add(fix: GpsFix): void; readonly metres: number } {
+export function trackDistance(options: { maxSpeed?: number } = {}): {
+  add(fix: GpsFix): void;
+  readonly metres: number;
+} {
   const maxSpeed = options.maxSpeed ?? 100;
   let metres = 0;
   let previous: { lat: number; lon: number; t: bigint } | undefined;

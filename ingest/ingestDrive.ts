@@ -7,10 +7,7 @@ import type { ByteStream, RandomAccessSource } from '../core/source.js';
 import { isoString } from '../core/time.js';
 import { SignalColumns, Interner, canFrameColumns } from './can/canBatchColumns.js';
 import type { CanFrame } from './can/frame.js';
-import { readAsc } from './can/readAsc.js';
-import { readBlf } from './can/readBlf.js';
-import { readCandump } from './can/readCandump.js';
-import { readTrc } from './can/readTrc.js';
+import { openCanLog } from './can/readCanLog.js';
 import { compileDecoder, type CanDecoder } from './dbc/compileDecoder.js';
 import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
@@ -77,7 +74,8 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   const { store, driveId, vehicle } = options;
   const rowsPerFile = options.rowsPerFile ?? 1_000_000;
   const maxRejectDetails = options.maxRejectDetails ?? 100;
-  const writer = <T>(table: TableDef<T>) => new PartitionedTableWriter<T>({ store, table, vehicle, driveId, rowsPerFile });
+  const writer = <T>(table: TableDef<T>) =>
+    new PartitionedTableWriter<T>({ store, table, vehicle, driveId, rowsPerFile });
   const frames = writer(CAN_FRAMES);
   const signals = writer(CAN_SIGNALS);
   const gps = writer(GPS);
@@ -86,7 +84,14 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   const buses = new Interner();
   const sink = new SignalColumns(buses);
   const undecodedIds = new Set<number>();
-  const can = { frames: 0, decodedFrames: 0, undecodedFrames: 0, undecodedIds: 0, shortFrames: 0, signals: 0 };
+  const can = {
+    frames: 0,
+    decodedFrames: 0,
+    undecodedFrames: 0,
+    undecodedIds: 0,
+    shortFrames: 0,
+    signals: 0,
+  };
   const gpsCounts = { fixes: 0 };
   const rejectedByReason: Record<string, number> = {};
   const rejects: Reject[] = [];
@@ -113,7 +118,14 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   const busDecoders = new Map<string, CanDecoder[]>();
 
   for (const input of options.inputs) {
-    const report: InputReport = { uri: input.uri, sha256: input.sha256, bytes: input.bytes, format: input.format, status: 'ingested', records: 0 };
+    const report: InputReport = {
+      uri: input.uri,
+      sha256: input.sha256,
+      bytes: input.bytes,
+      format: input.format,
+      status: 'ingested',
+      records: 0,
+    };
     reports.push(report);
     try {
       if (input.format === 'nmea') {
@@ -177,7 +189,11 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   }
   can.undecodedIds = undecodedIds.size;
 
-  const files: WrittenFile[] = [...(await frames.close()), ...(await signals.close()), ...(await gps.close())];
+  const files: WrittenFile[] = [
+    ...(await frames.close()),
+    ...(await signals.close()),
+    ...(await gps.close()),
+  ];
   let drive: DriveResult['drive'];
   if (first !== undefined && last !== undefined) {
     const durationS = Number(last - first) / 1e9;
@@ -224,18 +240,14 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   };
 }
 
-function readCan(input: IngestInput, inflate: (bytes: Uint8Array) => Uint8Array): AsyncIterable<Batch<CanFrame>> {
-  switch (input.format) {
-    case 'candump':
-      return readCandump(input.stream(), { uri: input.uri });
-    case 'asc':
-      return readAsc(input.stream(), { uri: input.uri });
-    case 'blf':
-      return readBlf(input.source(), { uri: input.uri, inflate });
-    case 'trc':
-      return readTrc(input.stream(), { uri: input.uri });
-    case 'nmea':
-    case 'dbc':
-      throw new Error(`not a CAN log: ${input.format}`);
-  }
+async function* readCan(
+  input: IngestInput,
+  inflate: (bytes: Uint8Array) => Uint8Array,
+): AsyncIterable<Batch<CanFrame>> {
+  // Binary formats with an index read from the random-access source; text logs stream (gunzipped already).
+  const log = await openCanLog(input.format === 'blf' ? input.source() : input.stream(), {
+    uri: input.uri,
+    inflate,
+  });
+  yield* log.batches;
 }

@@ -62,7 +62,12 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     }
     for (const input of local) {
       const format = input.bytes === 0 ? undefined : detectFormat(input.head);
-      const report: InputReport = { uri: input.path, sha256: input.sha256, bytes: input.bytes, status: 'ingested' };
+      const report: InputReport = {
+        uri: input.path,
+        sha256: input.sha256,
+        bytes: input.bytes,
+        status: 'ingested',
+      };
       if (format) report.format = format;
       inputs.push(report);
       if (format === undefined) {
@@ -92,7 +97,11 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
           report.reason = 'bad_dbc';
           report.message = error instanceof Error ? error.message : String(error);
           report.quarantineKey = await quarantine(store, {
-            sha256: input.sha256, uri: input.path, reason: report.reason, message: report.message, runId,
+            sha256: input.sha256,
+            uri: input.path,
+            reason: report.reason,
+            message: report.message,
+            runId,
             where: error instanceof AdlakeError ? error.where : undefined,
           });
         }
@@ -112,7 +121,12 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     if (data.length > 0) {
       // The drive is the set of its new data files: the same files always give the same id.
       driveId = createHash('sha256')
-        .update(data.map((d) => d.input.sha256).sort().join('\n'))
+        .update(
+          data
+            .map((d) => d.input.sha256)
+            .sort()
+            .join('\n'),
+        )
         .digest('hex')
         .slice(0, 16);
       const total = data.reduce((a, d) => a + d.input.bytes, 0);
@@ -141,11 +155,25 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         if (r.status === 'quarantined' || r.status === 'partial') {
           const reason = r.reason ?? 'decode_error';
           const message = r.message ?? 'could not be decoded';
-          const key = await quarantine(store, { sha256: r.sha256, uri: r.uri, reason, message, runId, stream: fileStream(r.uri) });
+          const key = await quarantine(store, {
+            sha256: r.sha256,
+            uri: r.uri,
+            reason,
+            message,
+            runId,
+            stream: fileStream(r.uri),
+          });
           if (report) report.quarantineKey = key;
         }
         if (r.status === 'ingested' || r.status === 'partial') {
-          await ledger.record({ sha256: r.sha256, uri: r.uri, bytes: r.bytes, format: r.format ?? 'unknown', driveId, runId });
+          await ledger.record({
+            sha256: r.sha256,
+            uri: r.uri,
+            bytes: r.bytes,
+            format: r.format ?? 'unknown',
+            driveId,
+            runId,
+          });
         }
       }
       const anyQuarantined = inputs.some((i) => i.status === 'quarantined' || i.status === 'partial');
@@ -177,7 +205,8 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     recorder.count('rows_in', report.rows.in);
     recorder.count('rows_out', report.rows.out);
     recorder.count('rows_rejected', report.rows.rejected);
-    for (const [reason, n] of Object.entries(report.rows.rejectedByReason)) recorder.count(`rejected_${reason}`, n);
+    for (const [reason, n] of Object.entries(report.rows.rejectedByReason))
+      recorder.count(`rejected_${reason}`, n);
     await recorder.finish({ status: status === 'failed' ? 'FAIL' : 'COMPLETE', summary: report });
     return report;
   } catch (error) {

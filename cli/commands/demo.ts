@@ -18,14 +18,20 @@ export const demoCommand: Command = {
   ].join('\n'),
   options: {
     seed: { type: 'string', description: 'Seed of the generator', default: '1', valueName: 'n' },
-    out: { type: 'string', description: 'Folder for the generated drive', default: './demo', valueName: 'dir' },
+    out: {
+      type: 'string',
+      description: 'Folder for the generated drive',
+      default: './demo',
+      valueName: 'dir',
+    },
     lake: lakeOption,
     'no-ingest': { type: 'boolean', description: 'Only generate the files' },
   },
   examples: ['adlake demo', 'adlake demo --seed 7 --out /tmp/demo7 --lake /tmp/lake --json'],
   async run(ctx, { options }) {
     const seed = Number(options.seed ?? '1');
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`demo: --seed must be a non-negative integer, got '${String(options.seed)}'`);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new UsageError(`demo: --seed must be a non-negative integer, got '${String(options.seed)}'`);
     const out = resolve(ctx.cwd, typeof options.out === 'string' ? options.out : './demo');
     const files = await writeDemoDrive(out, { seed });
     const groundTruthPath = files.groundTruth;
@@ -37,7 +43,10 @@ export const demoCommand: Command = {
       maneuvers: files.drive.groundTruth.maneuvers,
     };
     if (options['no-ingest'] === true) {
-      return { data: { generated }, text: `Demo drive (seed ${seed}) written to ${files.folder}\nGround truth: ${groundTruthPath}` };
+      return {
+        data: { generated },
+        text: `Demo drive (seed ${seed}) written to ${files.folder}\nGround truth: ${groundTruthPath}`,
+      };
     }
     const store = await openLake(ctx, options);
     const report = await ingestPaths({
@@ -48,7 +57,9 @@ export const demoCommand: Command = {
       progress: ctx.progress,
       argv: ['demo', '--seed', String(seed)],
     });
-    const maneuvers = files.drive.groundTruth.maneuvers.map((m) => `  ${m.type.padEnd(14)} ${m.start} → ${m.end}`);
+    const maneuvers = files.drive.groundTruth.maneuvers.map(
+      (m) => `  ${m.type.padEnd(14)} ${m.start} → ${m.end}`,
+    );
     return {
       data: { generated, ingest: report },
       text: [

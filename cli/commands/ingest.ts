@@ -21,11 +21,22 @@ export const ingestCommand: Command = {
       type: 'string',
       multiple: true,
       valueName: '[bus=]file',
-      description: 'DBC file to decode CAN frames with; prefix a bus name (can0=pt.dbc) to limit it to that bus',
+      description:
+        'DBC file to decode CAN frames with; prefix a bus name (can0=pt.dbc) to limit it to that bus',
     },
-    vehicle: { type: 'string', description: 'Vehicle id for partitioning', default: 'unknown', valueName: 'id' },
+    vehicle: {
+      type: 'string',
+      description: 'Vehicle id for partitioning',
+      default: 'unknown',
+      valueName: 'id',
+    },
     lake: lakeOption,
-    'rows-per-file': { type: 'string', description: 'Rows per Parquet part file', default: '1000000', valueName: 'n' },
+    'rows-per-file': {
+      type: 'string',
+      description: 'Rows per Parquet part file',
+      default: '1000000',
+      valueName: 'n',
+    },
   },
   examples: [
     'adlake ingest drives/2024-06-14 --dbc vehicle.dbc --vehicle test-car-7',
@@ -35,7 +46,9 @@ export const ingestCommand: Command = {
     if (positionals.length === 0) throw new UsageError('ingest: give at least one file or folder');
     const rowsPerFile = Number(options['rows-per-file'] ?? '1000000');
     if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1) {
-      throw new UsageError(`ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`);
+      throw new UsageError(
+        `ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`,
+      );
     }
     const store = await openLake(ctx, options);
     const report = await ingestPaths({

@@ -52,7 +52,8 @@ export function generateDemoDrive(options: { seed?: number } = {}): DemoDrive {
   const startSeconds = 1_718_323_200 + (seed % 365) * 86_400 + 7 * 3600 + Math.floor(random.uniform(0, 3600));
   const startNs = BigInt(startSeconds) * NS_PER_S;
   const toNs = (seconds: number): bigint => startNs + BigInt(Math.round(seconds * 1e9));
-  const iso = (seconds: number): string => new Date(startSeconds * 1000 + Math.round(seconds * 1000)).toISOString();
+  const iso = (seconds: number): string =>
+    new Date(startSeconds * 1000 + Math.round(seconds * 1000)).toISOString();
 
   const groundTruth: GroundTruth = {
     generator: 'adlake demo',
@@ -79,12 +80,27 @@ export function generateDemoDrive(options: { seed?: number } = {}): DemoDrive {
   };
 }
 
-function* candumpLines(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<string> {
+function* candumpLines(
+  states: VehicleState[],
+  dt: number,
+  startSeconds: number,
+  seed: number,
+): Iterable<string> {
   const random = seededRandom(seed ^ 0x5eed);
   const temperature = random.uniform(8, 28);
   const sources = [
-    ...DEMO_MESSAGES.map((m, index) => ({ kind: 'dbc' as const, m, index, every: Math.round(m.period / dt) })),
-    ...DEMO_UNKNOWN_IDS.map((u, i) => ({ kind: 'raw' as const, u, index: DEMO_MESSAGES.length + i, every: Math.round(u.period / dt) })),
+    ...DEMO_MESSAGES.map((m, index) => ({
+      kind: 'dbc' as const,
+      m,
+      index,
+      every: Math.round(m.period / dt),
+    })),
+    ...DEMO_UNKNOWN_IDS.map((u, i) => ({
+      kind: 'raw' as const,
+      u,
+      index: DEMO_MESSAGES.length + i,
+      every: Math.round(u.period / dt),
+    })),
   ];
   const counters = new Map<number, number>();
   const startMicros = BigInt(startSeconds) * 1_000_000n;
@@ -143,10 +159,16 @@ function physicalValues(
       };
     }
     case 'VEHICLE_SPEED':
-      return { VEHICLE_SPEED: Math.max(0, kmh + (moving ? random.gauss(0.03) : 0)), GEAR: s.gear === 'P' ? 0 : 3 };
+      return {
+        VEHICLE_SPEED: Math.max(0, kmh + (moving ? random.gauss(0.03) : 0)),
+        GEAR: s.gear === 'P' ? 0 : 3,
+      };
     case 'STEERING': {
       const wheelAngle = moving ? Math.atan((WHEELBASE * s.yawRate) / Math.max(s.speed, 0.1)) : 0;
-      return { STEER_ANGLE: (wheelAngle * 180 * STEERING_RATIO) / Math.PI + random.gauss(0.1), STEER_RATE: 0 };
+      return {
+        STEER_ANGLE: (wheelAngle * 180 * STEERING_RATIO) / Math.PI + random.gauss(0.1),
+        STEER_RATE: 0,
+      };
     }
     case 'IMU':
       return {
@@ -187,7 +209,12 @@ function encode(data: Uint8Array, signal: DemoSignal, value: number): void {
   packSignal(data, BigInt(raw), signal);
 }
 
-function* nmeaLines(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<string> {
+function* nmeaLines(
+  states: VehicleState[],
+  dt: number,
+  startSeconds: number,
+  seed: number,
+): Iterable<string> {
   const random = seededRandom(seed ^ 0x6a5);
   const every = Math.round(0.1 / dt);
   const cosLat = Math.cos((ORIGIN.lat * Math.PI) / 180);
@@ -206,8 +233,12 @@ function* nmeaLines(states: VehicleState[], dt: number, startSeconds: number, se
     const lonText = nmeaAngle(lon, 3);
     const knots = Math.max(0, s.speed + random.gauss(0.05)) / 0.514444;
     const course = (s.heading * 180) / Math.PI;
-    yield sentence(`GPGGA,${time},${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},1,12,0.8,${alt.toFixed(1)},M,47.0,M,,`);
-    yield sentence(`GPRMC,${time},A,${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},${knots.toFixed(2)},${course.toFixed(1)},${date},,,A`);
+    yield sentence(
+      `GPGGA,${time},${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},1,12,0.8,${alt.toFixed(1)},M,47.0,M,,`,
+    );
+    yield sentence(
+      `GPRMC,${time},A,${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},${knots.toFixed(2)},${course.toFixed(1)},${date},,,A`,
+    );
   }
 }
 
@@ -233,7 +264,10 @@ function formatMicros(micros: bigint): string {
 }
 
 function formatId(id: number, extended: boolean): string {
-  return id.toString(16).toUpperCase().padStart(extended ? 8 : 3, '0');
+  return id
+    .toString(16)
+    .toUpperCase()
+    .padStart(extended ? 8 : 3, '0');
 }
 
 function hex(data: Uint8Array): string {

@@ -2,13 +2,7 @@ import type { Random } from './random.js';
 
 /** The maneuvers the demo drive performs and labels as ground truth for scenario detection. */
 export type ManeuverType =
-  | 'accelerate'
-  | 'high_velocity'
-  | 'lane_change'
-  | 'left_turn'
-  | 'right_turn'
-  | 'hard_brake'
-  | 'stop';
+  'accelerate' | 'high_velocity' | 'lane_change' | 'left_turn' | 'right_turn' | 'hard_brake' | 'stop';
 
 export interface Maneuver {
   type: ManeuverType;
@@ -58,15 +52,30 @@ export function simulateRoute(random: Random, options: { dt?: number } = {}): Si
     { kind: 'hold', seconds: random.uniform(3, 5), gear: 'P' },
     { kind: 'speed', target: cruise, accel: random.uniform(2.2, 2.8), label: 'accelerate' },
     { kind: 'cruise', seconds: random.uniform(12, 18) },
-    { kind: 'lane_change', direction: random.next() < 0.5 ? 'left' : 'right', seconds: random.uniform(5, 7), width: 3.6 },
+    {
+      kind: 'lane_change',
+      direction: random.next() < 0.5 ? 'left' : 'right',
+      seconds: random.uniform(5, 7),
+      width: 3.6,
+    },
     { kind: 'cruise', seconds: random.uniform(8, 12) },
     { kind: 'speed', target: random.uniform(18, 24) * KMH, accel: -random.uniform(1.6, 2.2) },
     { kind: 'turn', direction: 'left', radius: random.uniform(12, 18) },
-    { kind: 'speed', target: random.uniform(45, 55) * KMH, accel: random.uniform(2.0, 2.6), label: 'accelerate' },
+    {
+      kind: 'speed',
+      target: random.uniform(45, 55) * KMH,
+      accel: random.uniform(2.0, 2.6),
+      label: 'accelerate',
+    },
     { kind: 'cruise', seconds: random.uniform(8, 12) },
     { kind: 'speed', target: random.uniform(18, 24) * KMH, accel: -random.uniform(1.6, 2.2) },
     { kind: 'turn', direction: 'right', radius: random.uniform(10, 15) },
-    { kind: 'speed', target: random.uniform(55, 65) * KMH, accel: random.uniform(2.0, 2.6), label: 'accelerate' },
+    {
+      kind: 'speed',
+      target: random.uniform(55, 65) * KMH,
+      accel: random.uniform(2.0, 2.6),
+      label: 'accelerate',
+    },
     { kind: 'cruise', seconds: random.uniform(6, 10) },
     { kind: 'speed', target: 0, accel: -random.uniform(6.5, 8), label: 'hard_brake' },
     { kind: 'hold', seconds: random.uniform(6, 9), label: 'stop', gear: 'D' },
@@ -75,8 +84,15 @@ export function simulateRoute(random: Random, options: { dt?: number } = {}): Si
   const states: VehicleState[] = [];
   const maneuvers: Maneuver[] = [];
   const state: VehicleState = {
-    time: 0, speed: 0, accel: 0, yawRate: 0, heading: random.uniform(0, 2 * Math.PI),
-    east: 0, north: 0, turnSignal: 0, gear: 'P',
+    time: 0,
+    speed: 0,
+    accel: 0,
+    yawRate: 0,
+    heading: random.uniform(0, 2 * Math.PI),
+    east: 0,
+    north: 0,
+    turnSignal: 0,
+    gear: 'P',
   };
   // states[k] is the state at time k * dt: CAN and GPS stamp samples on that grid.
   states.push({ ...state });

@@ -97,7 +97,9 @@ describe('bad input: the rest of the drive still lands', () => {
     const nmea = report.inputs.find((i) => i.uri.endsWith('gps.txt'));
     expect(nmea?.format).toBe('nmea');
     expect(nmea?.records).toBe(2);
-    const reasons = report.rejects.filter((r) => r.uri.endsWith('gps.txt')).map((r) => `${r.line}:${r.reason}`);
+    const reasons = report.rejects
+      .filter((r) => r.uri.endsWith('gps.txt'))
+      .map((r) => `${r.line}:${r.reason}`);
     expect(reasons).toContain('3:bad_checksum');
     expect(reasons.some((r) => r.startsWith('4:'))).toBe(true);
     expect(reasons.some((r) => r.startsWith('5:'))).toBe(true);

@@ -77,7 +77,9 @@ describe('comma2k19 RAV4 minute (real drive)', () => {
     for (const [us, expected] of wheels) {
       const got = byTime.get(us);
       expect(got, `WHEEL_SPEEDS at ${us} µs`).toBeDefined();
-      const ours = ['WHEEL_SPEED_FL', 'WHEEL_SPEED_FR', 'WHEEL_SPEED_RL', 'WHEEL_SPEED_RR'].map((s) => (got?.[s] ?? NaN) / 3.6);
+      const ours = ['WHEEL_SPEED_FL', 'WHEEL_SPEED_FR', 'WHEEL_SPEED_RL', 'WHEEL_SPEED_RR'].map(
+        (s) => (got?.[s] ?? NaN) / 3.6,
+      );
       ours.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (expected[i] ?? NaN)))));
       const mean = ours.reduce((a, b) => a + b, 0) / 4;
       worst = Math.max(worst, Math.abs(mean - (speed.get(us)?.[0] ?? NaN)));
@@ -96,7 +98,8 @@ describe('comma2k19 RAV4 minute (real drive)', () => {
     const expected = await oracle('steering_angle');
     expect(byTime.size).toBe(expected.size);
     let worst = 0;
-    for (const [us, [value]] of expected) worst = Math.max(worst, Math.abs((byTime.get(us) ?? NaN) - (value ?? NaN)));
+    for (const [us, [value]] of expected)
+      worst = Math.max(worst, Math.abs((byTime.get(us) ?? NaN) - (value ?? NaN)));
     expect(worst).toBeLessThan(1e-9);
   });
 
