@@ -11,7 +11,7 @@ export const ingestCommand: Command = {
   usage: 'adlake ingest <paths…> [--dbc [bus=]<file>]… [--vehicle <id>] [--lake <dir>]',
   description: [
     'Ingests the given files and folders (folders are walked) as one drive. Formats are detected by content:',
-    'candump (-L and console), Vector ASC (also gzipped) and BLF, NMEA 0183, DBC. DBC files found among the',
+    'candump (-L and console), Vector ASC and BLF, PCAN TRC (text logs also gzipped), NMEA 0183, DBC. DBC files found among the',
     'inputs are used for decoding like --dbc ones. Files already in the lake (same sha256) are skipped, so',
     're-running adds nothing. Files that cannot be decoded go to quarantine/ with a reason; bad lines are',
     'counted by reason and listed with their line numbers. The run is recorded under _runs/.',

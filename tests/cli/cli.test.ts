@@ -12,7 +12,11 @@ interface Captured {
   err: string;
 }
 
-async function cli(argv: string[], cwd: string, options: { isTTY?: boolean; env?: Record<string, string> } = {}): Promise<Captured> {
+async function cli(
+  argv: string[],
+  cwd: string,
+  options: { isTTY?: boolean; env?: Record<string, string> } = {},
+): Promise<Captured> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
@@ -83,7 +87,12 @@ describe('adlake CLI', () => {
     expect(data.ingest.tables.drives?.rows).toBe(1);
     expect(data.ingest.can.undecodedFrames).toBeGreaterThan(0);
     expect(data.generated.maneuvers.length).toBeGreaterThanOrEqual(7);
-    expect(await readdir(join(dir, 'lake', 'tables'))).toEqual(['can_frames', 'can_signals', 'drives', 'gps']);
+    expect(await readdir(join(dir, 'lake', 'tables'))).toEqual([
+      'can_frames',
+      'can_signals',
+      'drives',
+      'gps',
+    ]);
 
     const again = await cli(['ingest', 'demo/drive', '--lake', 'lake'], dir);
     expect(again.code).toBe(0);
@@ -93,14 +102,22 @@ describe('adlake CLI', () => {
   it('draws progress only on a terminal outside CI', async () => {
     const tty = await cli(['demo', '--seed', '3', '--out', 'demo3', '--lake', 'lake3'], dir, { isTTY: true });
     expect(tty.err).toContain('ingest');
-    const ci = await cli(['demo', '--seed', '3', '--out', 'demo4', '--lake', 'lake4'], dir, { isTTY: true, env: { CI: 'true' } });
+    const ci = await cli(['demo', '--seed', '3', '--out', 'demo4', '--lake', 'lake4'], dir, {
+      isTTY: true,
+      env: { CI: 'true' },
+    });
     expect(ci.err).toBe('');
   });
 
   it('renders a bar with the share done', () => {
     let text = '';
     let now = 0;
-    const bar = terminalProgress((t) => void (text += t), 'ingest', 200, () => now);
+    const bar = terminalProgress(
+      (t) => void (text += t),
+      'ingest',
+      200,
+      () => now,
+    );
     now = 500;
     bar.update(50, '1,000 frames');
     expect(text).toContain(' 25%');
@@ -108,5 +125,18 @@ describe('adlake CLI', () => {
     bar.done('finished');
     expect(text).toContain('100%');
     expect(text.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('README', () => {
+  it('documents every command and option', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile('README.md', 'utf8');
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm ci && npm test');
+    for (const command of commands) {
+      expect(readme).toContain(`### \`adlake ${command.name}`);
+      for (const option of Object.keys(command.options)) expect(readme).toContain(`--${option}`);
+    }
   });
 });
