@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateDemoDrive } from '../../ingest/demo/generateDemoDrive.js';
 import { packSignal } from '../../ingest/demo/packSignal.js';
@@ -8,7 +9,11 @@ import { readCandump } from '../../ingest/can/readCandump.js';
 import { readNmea } from '../../ingest/nmea/readNmea.js';
 import type { GpsFix } from '../../ingest/nmea/gpsFix.js';
 
-async function* linesAsStream(lines: Iterable<string>): AsyncIterable<Uint8Array> {
+function linesAsStream(lines: Iterable<string>): AsyncIterable<Uint8Array> {
+  return Readable.from(chunks(lines));
+}
+
+function* chunks(lines: Iterable<string>): Iterable<Uint8Array> {
   const encoder = new TextEncoder();
   let chunk: string[] = [];
   for (const line of lines) {
@@ -117,6 +122,8 @@ describe('packSignal', () => {
     const data = new Uint8Array(2);
     packSignal(data, -2n, { start: 0, length: 16, byteOrder: 'little_endian' });
     expect([...data]).toEqual([0xfe, 0xff]);
-    expect(() => packSignal(new Uint8Array(1), 1n, { start: 4, length: 8, byteOrder: 'little_endian' })).toThrow(RangeError);
+    expect(() =>
+      packSignal(new Uint8Array(1), 1n, { start: 4, length: 8, byteOrder: 'little_endian' }),
+    ).toThrow(RangeError);
   });
 });
