@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isNodeError, NotFoundError, UsageError } from '../core/errors.js';
 import type { ByteStream, RandomAccessSource } from '../core/source.js';
+import { fileSource } from '../core/fileSource.js';
 import { assertValidKey, compareKeys, TEMP_SUFFIX } from './objectStore.js';
 import type { ObjectInfo, ObjectStore } from './objectStore.js';
 
@@ -103,36 +104,10 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   source(key: string): RandomAccessSource {
-    const path = this.pathOf(key);
-    const uri = this.uriOf(key);
-    const notFound = (error: unknown) => this.notFound(key, error);
-    return {
-      uri,
-      size: async () => {
-        try {
-          return (await stat(path)).size;
-        } catch (error) {
-          throw notFound(error);
-        }
-      },
-      read: async (offset, length) => {
-        const handle = await open(path, 'r').catch((error: unknown) => {
-          throw notFound(error);
-        });
-        try {
-          const buffer = new Uint8Array(length);
-          let filled = 0;
-          while (filled < length) {
-            const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
-            if (bytesRead === 0) break;
-            filled += bytesRead;
-          }
-          return filled === length ? buffer : buffer.subarray(0, filled);
-        } finally {
-          await handle.close();
-        }
-      },
-    };
+    return fileSource(this.pathOf(key), {
+      uri: this.uriOf(key),
+      notFound: (error) => this.notFound(key, error),
+    });
   }
 
   uriOf(key: string): string {

@@ -1,4 +1,5 @@
 import type { ObjectStore } from '../catalog/objectStore.js';
+import { ParquetWorker } from '../catalog/parquetWorker.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
 import { CAN_FRAMES, CAN_SIGNALS, DRIVES, GPS, type TableDef } from '../catalog/tables.js';
 import { AdlakeError } from '../core/errors.js';
@@ -50,6 +51,11 @@ export interface IngestDriveOptions {
   inflate: (bytes: Uint8Array) => Uint8Array;
   /** Detailed rejects kept in the report (all are counted). @default 100 */
   maxRejectDetails?: number;
+  /**
+   * Threads that encode Parquet while this one decodes; 0 encodes in this thread. Encoding is most of the
+   * work, so one thread per spare core pays. @default 1
+   */
+  encoderThreads?: number;
 }
 
 /** What the drive's inputs produced, before the run is recorded. */
@@ -73,9 +79,24 @@ export interface DriveResult {
 export async function ingestDrive(options: IngestDriveOptions): Promise<DriveResult> {
   const { store, driveId, vehicle } = options;
   const rowsPerFile = options.rowsPerFile ?? 1_000_000;
+  const threads = options.encoderThreads ?? 1;
+  const encoder = threads > 0 ? await ParquetWorker.start({ threads }) : undefined;
+  try {
+    return await ingestWith(
+      options,
+      <T>(table: TableDef<T>) =>
+        new PartitionedTableWriter<T>({ store, table, vehicle, driveId, rowsPerFile, ...(encoder ? { encoder } : {}) }),
+    );
+  } finally {
+    await encoder?.close();
+  }
+}
+
+async function ingestWith(
+  options: IngestDriveOptions,
+  writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
+): Promise<DriveResult> {
   const maxRejectDetails = options.maxRejectDetails ?? 100;
-  const writer = <T>(table: TableDef<T>) =>
-    new PartitionedTableWriter<T>({ store, table, vehicle, driveId, rowsPerFile });
   const frames = writer(CAN_FRAMES);
   const signals = writer(CAN_SIGNALS);
   const gps = writer(GPS);

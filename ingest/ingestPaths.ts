@@ -11,7 +11,7 @@ import { AdlakeError, NotFoundError } from '../core/errors.js';
 import type { Progress } from '../cli/progress.js';
 import { loadDbcFile } from './dbc/loadDbcFile.js';
 import { SNIFF_BYTES, detectFormat, isGzip } from './detectFormat.js';
-import { fileSource, fileStream } from './fileSource.js';
+import { fileSource, fileStream } from '../core/fileSource.js';
 import { ingestDrive, type IngestDbc, type IngestInput } from './ingestDrive.js';
 import type { IngestReport, InputReport } from './ingestReport.js';
 

@@ -1,11 +1,11 @@
 import type { Batch } from '../../core/reject.js';
+import { RejectTally } from '../../core/rejectTally.js';
+import type { RejectLimits } from '../../core/rejectTally.js';
 import type { CanFrame } from './frame.js';
 import { FD_DLC_TO_LENGTH } from './frame.js';
 import { HEX_VALUE, parseUnsignedAt } from './hexValue.js';
 import { nsFromParts } from './nsFromParts.js';
 import { parseAscDate } from './parseAscDate.js';
-import { RejectSink } from './rejectSink.js';
-import type { RejectLimits } from './rejectSink.js';
 
 /** Options of `readAsc` / `AscParser`. */
 export interface AscOptions extends RejectLimits {
@@ -110,7 +110,7 @@ function isBlank(code: number): boolean {
  * `data` arrays are fresh per frame.
  */
 export class AscParser {
-  private readonly sink: RejectSink;
+  private readonly tally: RejectTally;
   private readonly batchSize: number;
   private readonly utcOffsetMinutes: number;
   private readonly tokens = new Tokens();
@@ -124,7 +124,7 @@ export class AscParser {
   private readonly ready: AscBatch[] = [];
 
   constructor(options: AscOptions) {
-    this.sink = new RejectSink(options.uri, options.maxRejects);
+    this.tally = new RejectTally(options.uri, options);
     this.batchSize = options.batchSize ?? 2048;
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
   }
@@ -136,14 +136,14 @@ export class AscParser {
     const text = lineNo === 1 && line.startsWith('\u00ef\u00bb\u00bf') ? line.slice(3) : line;
     const error = this.parseLine(text);
     if (error !== undefined) {
-      this.sink.add(error.reason, `asc line ${lineNo}: ${error.message}`, { line: lineNo }, text);
+      this.tally.add(error.reason, `asc line ${lineNo}: ${error.message}`, { line: lineNo }, text);
     }
     if (this.records.length >= this.batchSize) this.cut();
   }
 
   /** Ends the input; returns the remaining batches. */
   flush(): AscBatch[] {
-    this.sink.finish();
+    this.tally.finish();
     this.cut();
     return this.drain();
   }
@@ -159,8 +159,8 @@ export class AscParser {
   }
 
   private cut(): void {
-    if (this.records.length === 0 && !this.sink.hasPending) return;
-    this.ready.push({ records: this.records, rejects: this.sink.take(), measurementStart: this.start });
+    if (this.records.length === 0 && !this.tally.hasPending) return;
+    this.ready.push({ records: this.records, rejects: this.tally.take(), measurementStart: this.start });
     this.records = [];
   }
 

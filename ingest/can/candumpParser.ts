@@ -1,11 +1,12 @@
+import { latin1 } from '../../core/latin1.js';
 import type { Batch } from '../../core/reject.js';
+import { RejectTally } from '../../core/rejectTally.js';
+import type { RejectLimits } from '../../core/rejectTally.js';
 import { daysFromCivil } from '../../core/time.js';
 import type { CanFrame } from './frame.js';
 import { lengthToDlc } from './frame.js';
 import { HEX_VALUE } from './hexValue.js';
 import { nsFromParts } from './nsFromParts.js';
-import { RejectSink, latin1 } from './rejectSink.js';
-import type { RejectLimits } from './rejectSink.js';
 
 /** Options of `readCandump` / `CandumpParser`. */
 export interface CandumpOptions extends RejectLimits {
@@ -85,7 +86,7 @@ const truncated = new LineError('truncated', 'line ends before the frame is comp
  * Error frames get id 0 (the `CanFrame` contract); the error class bits are dropped, the data is kept.
  */
 export class CandumpParser {
-  private readonly sink: RejectSink;
+  private readonly tally: RejectTally;
   private readonly batchSize: number;
   private readonly maxLineBytes: number;
   private readonly delta: boolean;
@@ -119,7 +120,7 @@ export class CandumpParser {
   private t = 0n;
 
   constructor(options: CandumpOptions) {
-    this.sink = new RejectSink(options.uri, options.maxRejects);
+    this.tally = new RejectTally(options.uri, options);
     this.batchSize = options.batchSize ?? 2048;
     this.slabBytes = Math.max(1024, this.batchSize * 8);
     this.slab = new ArrayBuffer(this.slabBytes);
@@ -159,7 +160,7 @@ export class CandumpParser {
     this.extendCarry(chunk, start, chunk.length);
     this.chunkOffset += chunk.length;
     // Hand over rejects promptly even when no frame arrives (a binary file fed as candump).
-    if (this.records.length === 0 && this.sink.hasPending) this.cutBatch();
+    if (this.records.length === 0 && this.tally.hasPending) this.cutBatch();
     return this.drain();
   }
 
@@ -170,7 +171,7 @@ export class CandumpParser {
       this.carry = EMPTY;
       this.parseLine(line, 0, line.length);
     }
-    this.sink.finish();
+    this.tally.finish();
     this.cutBatch();
     return this.drain();
   }
@@ -206,8 +207,8 @@ export class CandumpParser {
   }
 
   private cutBatch(): void {
-    if (this.records.length === 0 && !this.sink.hasPending) return;
-    this.ready.push({ records: this.records, rejects: this.sink.take() });
+    if (this.records.length === 0 && !this.tally.hasPending) return;
+    this.ready.push({ records: this.records, rejects: this.tally.take() });
     this.records = [];
     // A new slab per batch, so a batch never shares data memory with the next one.
     if (this.slabUsed > 0) {
@@ -217,11 +218,12 @@ export class CandumpParser {
   }
 
   private reject(error: LineError, buf: Uint8Array, start: number, end: number): void {
-    this.sink.add(
+    // A little more than `printable` keeps: enough to mark the cut, without copying a 4 KiB line.
+    this.tally.add(
       error.reason,
       `candump line ${this.lineNo}: ${error.message}`,
       { line: this.lineNo, offset: this.lineOffset },
-      latin1(buf, start, end),
+      latin1(buf, start, Math.min(end, start + 256)),
     );
   }
 
@@ -599,7 +601,7 @@ export class CandumpParser {
       for (let i = 0; i < length; i++) if (name[i] !== buf[start + i]) continue search;
       return this.busNames[k] ?? '';
     }
-    const name = latin1(buf, start, end, length);
+    const name = latin1(buf, start, end);
     if (known.length < 64) {
       known.push(buf.slice(start, end));
       this.busNames.push(name);

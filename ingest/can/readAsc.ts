@@ -10,7 +10,8 @@ export type { AscBatch, AscOptions } from './ascParser.js';
  * `date` header (see `AscBatch.measurementStart` for the file's own relative timestamps). Gzip-compressed
  * ASC is the caller's job (`fileStream(path, { gzip: true })`, `isGzip` in `sniff.ts`).
  * Bad lines become rejects (`truncated`, `non_hex`, `bad_id`, `bad_dlc`, `bad_length`, `dlc_mismatch`,
- * `bad_frame`, `bad_timestamp`, `bad_date`, `bad_header`, `unknown_line`, then `too_many_rejects`).
+ * `bad_frame`, `bad_timestamp`, `bad_date`, `bad_header`, `unknown_line`; past `maxDetailedRejects` per
+ * reason, one summary per reason with `count`, see `RejectTally`).
  */
 export async function* readAsc(stream: ByteStream, options: AscOptions): AsyncIterable<AscBatch> {
   const parser = new AscParser(options);

@@ -1,10 +1,10 @@
 import { DecodeError } from '../../core/errors.js';
 import type { Batch } from '../../core/reject.js';
+import { RejectTally } from '../../core/rejectTally.js';
+import type { RejectLimits } from '../../core/rejectTally.js';
 import { streamSource } from '../../core/source.js';
 import type { ByteStream, RandomAccessSource } from '../../core/source.js';
 import type { CanFrame } from './frame.js';
-import { RejectSink } from './rejectSink.js';
-import type { RejectLimits } from './rejectSink.js';
 import { StreamReader, indexOf } from './streamReader.js';
 
 /** Decompresses a zlib (RFC 1950) stream. Cores take it as an option; `nodeCodecs.ts` has a Node one. */
@@ -79,7 +79,7 @@ export async function* readBlf(
     }
     await reader.skip(headerSize - FILE_HEADER_FIELDS);
     const decoder = new BlfObjects(options, systemTimeNs(view, 40, options.utcOffsetMinutes ?? 0));
-    const sink = decoder.sink;
+    const tally = decoder.tally;
 
     for (;;) {
       const offset = reader.offset;
@@ -87,11 +87,11 @@ export async function* readBlf(
       const head = (await reader.read(OBJECT_HEADER_BASE)).slice();
       if (head.length === 0) break;
       if (head.length < OBJECT_HEADER_BASE) {
-        sink.add('truncated', `blf: file ends inside an object header at byte ${offset}`, { offset });
+        tally.add('truncated', `blf: file ends inside an object header at byte ${offset}`, { offset });
         break;
       }
       if (!isTag(head, 0, 0x4c4f424a)) {
-        sink.add('bad_signature', `blf: no LOBJ object at byte ${offset}; skipping to the next one`, {
+        tally.add('bad_signature', `blf: no LOBJ object at byte ${offset}; skipping to the next one`, {
           offset,
         });
         if (!(await reader.skipTo(LOBJ))) break;
@@ -106,7 +106,7 @@ export async function* readBlf(
         objectHeaderSize < OBJECT_HEADER_BASE ||
         objectHeaderSize > objectSize
       ) {
-        sink.add(
+        tally.add(
           'bad_object',
           `blf: object at byte ${offset} has size ${objectSize}, header ${objectHeaderSize}`,
           { offset },
@@ -116,7 +116,7 @@ export async function* readBlf(
       }
       const body = await reader.read(objectSize - OBJECT_HEADER_BASE);
       if (body.length < objectSize - OBJECT_HEADER_BASE) {
-        sink.add('truncated', `blf: file ends inside the object at byte ${offset}`, { offset });
+        tally.add('truncated', `blf: file ends inside the object at byte ${offset}`, { offset });
         break;
       }
       // Top-level objects are padded to 4 bytes (python-can reads `obj_size % 4` bytes after each).
@@ -127,7 +127,7 @@ export async function* readBlf(
           body.subarray(objectHeaderSize - OBJECT_HEADER_BASE),
           offset,
           options.inflate,
-          sink,
+          tally,
         );
         if (payload === undefined) decoder.resetTail();
         else decoder.parse(payload, offset);
@@ -152,11 +152,11 @@ function containerPayload(
   body: Uint8Array,
   offset: number,
   inflate: Inflate,
-  sink: RejectSink,
+  tally: RejectTally,
 ): Uint8Array | undefined {
   // compression method u16, 6 reserved, uncompressed size u32, 4 reserved, then the data.
   if (body.length < 16) {
-    sink.add('bad_object', `blf: log container at byte ${offset} is too short`, { offset });
+    tally.add('bad_object', `blf: log container at byte ${offset} is too short`, { offset });
     return undefined;
   }
   const view = viewOf(body);
@@ -166,7 +166,7 @@ function containerPayload(
   // A view is enough: the objects are decoded (and the rest copied to the tail) before the next read.
   if (method === NO_COMPRESSION) return data;
   if (method !== ZLIB_DEFLATE) {
-    sink.add(
+    tally.add(
       'unsupported_compression',
       `blf: log container at byte ${offset} uses compression method ${method}`,
       { offset },
@@ -176,7 +176,7 @@ function containerPayload(
   try {
     const out = inflate(data);
     if (out.length !== size) {
-      sink.add(
+      tally.add(
         'bad_container',
         `blf: log container at byte ${offset} inflates to ${out.length} bytes, header says ${size}`,
         {
@@ -187,7 +187,7 @@ function containerPayload(
     return out;
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    sink.add('inflate_failed', `blf: log container at byte ${offset} does not inflate: ${reason}`, {
+    tally.add('inflate_failed', `blf: log container at byte ${offset} does not inflate: ${reason}`, {
       offset,
     });
     return undefined;
@@ -196,7 +196,7 @@ function containerPayload(
 
 /** Decodes the object stream inside containers, carrying an object that straddles two containers. */
 class BlfObjects {
-  readonly sink: RejectSink;
+  readonly tally: RejectTally;
   private readonly batchSize: number;
   private tail: Uint8Array = EMPTY;
   private records: CanFrame[] = [];
@@ -206,20 +206,20 @@ class BlfObjects {
     options: BlfOptions,
     private readonly start: bigint,
   ) {
-    this.sink = new RejectSink(options.uri, options.maxRejects);
+    this.tally = new RejectTally(options.uri, options);
     this.batchSize = options.batchSize ?? 2048;
   }
 
   get hasBatch(): boolean {
-    return this.records.length >= this.batchSize || (this.records.length === 0 && this.sink.hasPending);
+    return this.records.length >= this.batchSize || (this.records.length === 0 && this.tally.hasPending);
   }
 
   get hasContent(): boolean {
-    return this.records.length > 0 || this.sink.hasPending;
+    return this.records.length > 0 || this.tally.hasPending;
   }
 
   take(): BlfBatch {
-    const batch = { records: this.records, rejects: this.sink.take(), measurementStart: this.start };
+    const batch = { records: this.records, rejects: this.tally.take(), measurementStart: this.start };
     this.records = [];
     return batch;
   }
@@ -232,10 +232,10 @@ class BlfObjects {
   finish(): void {
     // Zero padding may trail the last object; only a started object is a loss.
     if (indexOf(this.tail, LOBJ) >= 0) {
-      this.sink.add('truncated', `blf: file ends inside an object (${this.tail.length} bytes left)`, {});
+      this.tally.add('truncated', `blf: file ends inside an object (${this.tail.length} bytes left)`, {});
     }
     this.tail = EMPTY;
-    this.sink.finish();
+    this.tally.finish();
   }
 
   /** Decodes `payload` (one container's objects, after any tail of the previous one). */
@@ -258,7 +258,7 @@ class BlfObjects {
           continue;
         }
         if (pos + 8 > data.length) break;
-        this.sink.add(
+        this.tally.add(
           'bad_signature',
           `blf: no LOBJ at byte ${pos} of the container at byte ${containerOffset}`,
           where,
@@ -276,7 +276,7 @@ class BlfObjects {
       const objectSize = view.getUint32(pos + 8, true);
       const type = view.getUint32(pos + 12, true);
       if (objectSize < headerSize || headerSize < OBJECT_HEADER_BASE) {
-        this.sink.add(
+        this.tally.add(
           'bad_object',
           `blf: object at byte ${pos} of the container at byte ${containerOffset} has size ${objectSize}`,
           where,
@@ -300,7 +300,7 @@ class BlfObjects {
           const t = this.start + (flags === 1 ? raw * 10_000n : raw);
           this.decode(type, data, view, pos + headerSize, pos + objectSize, t, containerOffset, pos);
         } else {
-          this.sink.add(
+          this.tally.add(
             'bad_object',
             `blf: object header version ${headerVersion} (size ${headerSize}) is not supported`,
             where,
@@ -333,7 +333,7 @@ class BlfObjects {
               ? 32
               : 16;
     if (end - body < need) {
-      this.sink.add(
+      this.tally.add(
         'bad_object',
         `blf: type ${type} object at byte ${pos} of the container at byte ${containerOffset} is too short`,
         {

@@ -1,5 +1,6 @@
 import { DecodeError, UsageError } from '../../core/errors.js';
 import type { Batch } from '../../core/reject.js';
+import type { RejectLimits } from '../../core/rejectTally.js';
 import { streamSource } from '../../core/source.js';
 import type { ByteStream, RandomAccessSource } from '../../core/source.js';
 import type { CanFrame } from './frame.js';
@@ -8,7 +9,6 @@ import { readBlf } from './readBlf.js';
 import type { Inflate } from './readBlf.js';
 import { readCandump } from './readCandump.js';
 import { readTrc } from './readTrc.js';
-import type { RejectLimits } from './rejectSink.js';
 import { SNIFF_BYTES, isGzip, sniffCanLog } from './sniff.js';
 import type { CanLogFormat } from './sniff.js';
 import { peekStream } from './streamReader.js';
@@ -67,7 +67,11 @@ export async function openCanLog(
   }
   const stream = peeked.stream;
   const format = peeked.head.length === 0 ? 'empty' : sniffCanLog(peeked.head);
-  const common = { uri: options.uri, maxRejects: options.maxRejects, batchSize: options.batchSize };
+  const common = {
+    uri: options.uri,
+    maxDetailedRejects: options.maxDetailedRejects,
+    batchSize: options.batchSize,
+  };
   const zone = { utcOffsetMinutes: options.utcOffsetMinutes };
   let batches: AsyncIterable<CanLogBatch>;
   switch (format) {

@@ -10,7 +10,8 @@ export type { CandumpOptions } from './candumpParser.js';
  * Reads a candump log (`candump -l/-L`) or candump console output as batches of frames, in file order.
  * Bad lines become rejects (`truncated`, `non_hex`, `odd_nibbles`, `bad_id`, `bad_dlc`, `bad_length`,
  * `too_long`, `dlc_mismatch`, `bad_timestamp`, `trailing_text`, `unknown_line`, `unsupported`,
- * `line_too_long`, then one `too_many_rejects` summary); blank lines and `#` comments are skipped.
+ * `line_too_long`; past `maxDetailedRejects` per reason, one summary per reason with `count`, see
+ * `RejectTally`); blank lines and `#` comments are skipped.
  * Memory is bounded by one chunk plus one batch. See `CandumpParser` for formats and for who owns `data`.
  */
 export async function* readCandump(

@@ -1,12 +1,12 @@
 import { readLines } from '../../core/lines.js';
 import type { Batch } from '../../core/reject.js';
+import { RejectTally } from '../../core/rejectTally.js';
+import type { RejectLimits } from '../../core/rejectTally.js';
 import type { ByteStream } from '../../core/source.js';
 import type { CanFrame } from './frame.js';
 import { FD_DLC_TO_LENGTH, lengthToDlc } from './frame.js';
 import { parseUnsignedAt } from './hexValue.js';
 import { nsFromParts } from './nsFromParts.js';
-import { RejectSink } from './rejectSink.js';
-import type { RejectLimits } from './rejectSink.js';
 
 /** Options of `readTrc`. */
 export interface TrcOptions extends RejectLimits {
@@ -59,7 +59,7 @@ class LineError {
  * 1899-12-30, local time) plus the offset column in ms. `data` arrays are fresh per frame.
  */
 export async function* readTrc(stream: ByteStream, options: TrcOptions): AsyncIterable<TrcBatch> {
-  const sink = new RejectSink(options.uri, options.maxRejects);
+  const tally = new RejectTally(options.uri, options);
   const batchSize = options.batchSize ?? 2048;
   const offsetNs = BigInt(options.utcOffsetMinutes ?? 0) * 60_000_000_000n;
   let version = '1.0';
@@ -80,7 +80,7 @@ export async function* readTrc(stream: ByteStream, options: TrcOptions): AsyncIt
         if (header?.[1] === 'STARTTIME') {
           const parsed = parseStartTime((header[2] ?? '').trim());
           if (parsed === undefined)
-            sink.add(
+            tally.add(
               'bad_header',
               `trc line ${lineNo}: $STARTTIME is not a day number`,
               { line: lineNo },
@@ -94,7 +94,7 @@ export async function* readTrc(stream: ByteStream, options: TrcOptions): AsyncIt
         ? (columns ?? DEFAULT_COLUMNS[version] ?? DEFAULT_COLUMNS['2.1'])
         : V1_COLUMNS[version];
       if (layout === undefined) {
-        sink.add(
+        tally.add(
           'unsupported',
           `trc line ${lineNo}: file version ${version} is not supported`,
           { line: lineNo },
@@ -104,16 +104,17 @@ export async function* readTrc(stream: ByteStream, options: TrcOptions): AsyncIt
       }
       const result = parseMessage(line, layout, version.startsWith('2.'), start);
       if (result instanceof LineError)
-        sink.add(result.reason, `trc line ${lineNo}: ${result.message}`, { line: lineNo }, raw);
+        tally.add(result.reason, `trc line ${lineNo}: ${result.message}`, { line: lineNo }, raw);
       else if (result !== undefined) records.push(result);
       if (records.length >= batchSize) {
-        yield { records, rejects: sink.take(), measurementStart: start };
+        yield { records, rejects: tally.take(), measurementStart: start };
         records = [];
       }
     }
   }
-  sink.finish();
-  if (records.length > 0 || sink.hasPending) yield { records, rejects: sink.take(), measurementStart: start };
+  tally.finish();
+  if (records.length > 0 || tally.hasPending)
+    yield { records, rejects: tally.take(), measurementStart: start };
 }
 
 /** One message line; undefined for lines that are not frames (status, events). */

@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { daysFromCivil } from '../../core/time.js';
 import type { GpsFix } from './gpsFix.js';
 import type { NmeaDate, NmeaSentence, TimeOfDayNs } from './parseSentence.js';
-import type { RejectTally } from './rejectTally.js';
+import type { RejectTally } from '../../core/rejectTally.js';
 
 const DAY_NS = 86_400_000_000_000n;
 const HALF_DAY_NS = 43_200e9;
@@ -237,7 +237,7 @@ export class EpochAssembler {
     const tods = this.heldTods.splice(0, count);
     this.held.splice(0, count).forEach((fix, i) => {
       const message = `fix at ${formatTod(tods[i] ?? 0)} UTC has no date: no RMC/ZDA date within ${this.maxHeld} epochs and no baseDate given`;
-      this.rejects.add('no_date', fix.line, message);
+      this.rejects.add('no_date', message, { line: fix.line });
     });
   }
 

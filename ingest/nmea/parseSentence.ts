@@ -1,4 +1,4 @@
-import { latin1, latin1Bytes } from './latin1.js';
+import { latin1, latin1Bytes } from '../../core/latin1.js';
 
 /**
  * NMEA 0183 sentence parser (IEC 61162-1 / NMEA 0183 v4.11 field layouts).

@@ -1,11 +1,11 @@
 import type { Batch } from '../../core/reject.js';
+import { RejectTally, type RejectLimits } from '../../core/rejectTally.js';
 import type { ByteStream } from '../../core/source.js';
 import { ByteLineSplitter, type LineHandler } from './byteLineSplitter.js';
 import { EpochAssembler, type EpochAssemblerOptions } from './epochAssembler.js';
 import type { GpsFix } from './gpsFix.js';
-import { latin1 } from './latin1.js';
+import { latin1 } from '../../core/latin1.js';
 import { parseSentence, type NmeaSentence, type SentenceError } from './parseSentence.js';
-import { RejectTally } from './rejectTally.js';
 
 /** Counters of one `readNmea` run; final once the iteration has ended. */
 export interface NmeaReadStats {
@@ -20,15 +20,9 @@ export interface NmeaReadStats {
   rejects: Record<string, number>;
 }
 
-export interface ReadNmeaOptions extends EpochAssemblerOptions {
+export interface ReadNmeaOptions extends EpochAssemblerOptions, RejectLimits {
   /** Names the input in rejects. */
   uri: string;
-  /**
-   * Rejects kept in detail per reason; the rest are counted and summarised in one reject per reason at the
-   * end (see `RejectTally`).
-   * @default 100
-   */
-  maxDetailedRejects?: number;
   /** Filled in while reading, for callers that report counts by reason. */
   stats?: NmeaReadStats;
 }
@@ -55,11 +49,12 @@ const STAR = 0x2a;
  * only that field is dropped (see `FieldIssue`). Blank lines and `#` comment lines (gpsd's test-log
  * headers) are skipped silently.
  *
- * Rejects are kept in detail up to `maxDetailedRejects` per reason and counted beyond (`RejectTally`);
- * pass `stats` to get exact counts by reason.
+ * Rejects are listed in detail up to `maxDetailedRejects` per reason; the rest of each reason come as one
+ * summary reject with `count` at the end (`RejectTally`), so counts by reason are exact from the batches
+ * alone; `stats` has them too.
  */
 export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): AsyncIterable<Batch<GpsFix>> {
-  const tally = new RejectTally(options.uri, options.maxDetailedRejects ?? 100);
+  const tally = new RejectTally(options.uri, options);
   const assembler = new EpochAssembler(tally, options);
   const stats: NmeaReadStats = options.stats ?? { lines: 0, sentences: 0, ignored: 0, fixes: 0, rejects: {} };
   stats.rejects = tally.counts;
@@ -75,14 +70,14 @@ export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): A
         : `lines ${garbage.line}–${garbage.lastLine}`;
     tally.add(
       'garbage',
-      garbage.line,
       `${garbage.bytes} bytes of non-NMEA data on ${lines} (binary receiver protocol, noise, or not an NMEA file)`,
+      { line: garbage.line },
       garbage.sample,
     );
     garbage = undefined;
   };
   const addGarbage = (line: number, bytes: Uint8Array, from: number, to: number): void => {
-    garbage ??= { line, lastLine: line, bytes: 0, sample: printable(bytes, from, Math.min(to, from + 80)) };
+    garbage ??= { line, lastLine: line, bytes: 0, sample: latin1(bytes, from, Math.min(to, from + 80)) };
     garbage.bytes += to - from;
     garbage.lastLine = line;
   };
@@ -101,7 +96,7 @@ export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): A
     }
     flushGarbage();
     const text = latin1(bytes, start, Math.min(stop, start + 256));
-    tally.add(error.reason, line, `${error.message} (column ${error.column - lineStart})`, text);
+    tally.add(error.reason, `${error.message} (column ${error.column - lineStart})`, { line }, text);
   };
 
   const accept = (
@@ -122,7 +117,12 @@ export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): A
       const { message, column } = sentence.issue;
       const text = latin1(bytes, start, Math.min(stop, start + 256));
       const where = `column ${column - lineStart}`;
-      tally.add('bad_field', line, `${message} (${where}); field ignored, rest of the sentence used`, text);
+      tally.add(
+        'bad_field',
+        `${message} (${where}); field ignored, rest of the sentence used`,
+        { line },
+        text,
+      );
     }
     assembler.add(sentence, line, records);
   };
@@ -172,7 +172,7 @@ export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): A
     // young instead of being copied into the old one (a third of the run time with 1 MiB batches).
     for (let offset = 0; offset < chunk.length; offset += SLICE_BYTES) {
       splitter.push(chunk.subarray(offset, offset + SLICE_BYTES), onLine);
-      if (records.length >= BATCH_RECORDS || tally.hasPending()) {
+      if (records.length >= BATCH_RECORDS || tally.hasPending) {
         stats.fixes += records.length;
         yield { records, rejects: tally.take() };
         records = [];
@@ -183,7 +183,8 @@ export async function* readNmea(stream: ByteStream, options: ReadNmeaOptions): A
   flushGarbage();
   assembler.finish(records);
   stats.fixes += records.length;
-  const rejects = [...tally.take(), ...tally.summary()];
+  tally.finish();
+  const rejects = tally.take();
   if (records.length > 0 || rejects.length > 0) yield { records, rejects };
 }
 
@@ -227,14 +228,4 @@ function isText(bytes: Uint8Array, from: number, to: number): boolean {
     if ((c < SPACE && c !== 0x09) || c === 0x7f) return false;
   }
   return true;
-}
-
-/** Escapes control and non-ASCII bytes as `\xNN` so binary samples stay readable in reports. */
-function printable(bytes: Uint8Array, from: number, to: number): string {
-  let out = '';
-  for (let i = from; i < to; i += 1) {
-    const c = bytes[i] ?? 0;
-    out += c >= SPACE && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
-  }
-  return out;
 }
