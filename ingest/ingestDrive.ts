@@ -124,9 +124,10 @@ async function ingestWith(
 
   const noteRejects = (list: readonly Reject[], report: InputReport): void => {
     for (const r of list) {
-      // A summary reject ("n more of this reason") carries its count in `text`; see the readers.
-      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
-      report.rejected = (report.rejected ?? 0) + 1;
+      // Past a reader's detail cap one summary entry stands for `count` rejects of its reason.
+      const n = r.count ?? 1;
+      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + n;
+      report.rejected = (report.rejected ?? 0) + n;
       if (rejects.length < maxRejectDetails) rejects.push(r);
     }
   };

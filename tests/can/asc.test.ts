@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAscDate } from '../../ingest/can/parseAscDate.js';
 import { readAsc } from '../../ingest/can/readAsc.js';
 import type { AscOptions } from '../../ingest/can/readAsc.js';
-import { bytesOf, chunked, collect, hex } from './collect.js';
+import { bytesOf, chunked, collect, countByReason, hex } from './collect.js';
 
 async function read(text: string, options: Partial<AscOptions> = {}) {
   return collect(readAsc(chunked(bytesOf(text)), { uri: 'test.asc', ...options }));
@@ -174,6 +174,19 @@ describe('ASC bad input', () => {
     expect(
       rejects.every((r) => r.uri === 'test.asc' && r.message.startsWith(`asc line ${r.line ?? 0}: `)),
     ).toBe(true);
+  });
+
+  it('lists maxDetailedRejects per reason, then a summary with the exact count at the end', async () => {
+    const lines = [...Array<string>(5).fill('hello world'), 'base oct', '   1.000000 1  123  Rx   d 1 01'];
+    const { frames, rejects } = await read(lines.join('\n'), { maxDetailedRejects: 2 });
+    expect(frames).toHaveLength(1);
+    expect(countByReason(rejects)).toEqual({ unknown_line: 5, bad_header: 1 });
+    expect(rejects.map((r) => [r.reason, r.line, r.count])).toEqual([
+      ['unknown_line', 1, undefined],
+      ['unknown_line', 2, undefined],
+      ['bad_header', 6, undefined],
+      ['unknown_line', 3, 3],
+    ]);
   });
 
   it('reads nothing from an empty input', async () => {

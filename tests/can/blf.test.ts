@@ -5,7 +5,7 @@ import { DecodeError } from '../../core/errors.js';
 import { bytesSource } from '../../core/source.js';
 import { nodeInflate } from '../../ingest/can/nodeCodecs.js';
 import { readBlf } from '../../ingest/can/readBlf.js';
-import { chunked, collect, hex, seeded } from './collect.js';
+import { chunked, collect, countByReason, hex, seeded } from './collect.js';
 
 /**
  * The data folder has only uncompressed BLF files (python-can's test files). These tests rebuild them
@@ -50,8 +50,10 @@ function container(payload: Uint8Array, options: { stored?: boolean; corrupt?: b
   return out;
 }
 
-async function read(bytes: Uint8Array) {
-  return collect(readBlf(bytesSource('test.blf', bytes), { uri: 'test.blf', inflate: nodeInflate }));
+async function read(bytes: Uint8Array, maxDetailedRejects?: number) {
+  return collect(
+    readBlf(bytesSource('test.blf', bytes), { uri: 'test.blf', inflate: nodeInflate, maxDetailedRejects }),
+  );
 }
 
 function summary(frames: Awaited<ReturnType<typeof read>>['frames']): string[] {
@@ -148,5 +150,22 @@ describe('BLF', () => {
     expect(rejects.map((r) => r.reason)).toEqual(['bad_signature', 'inflate_failed']);
     expect(rejects[0]?.offset).toBe(header.length + container(objects).length);
     expect(frames).toHaveLength(4);
+  });
+
+  it('lists maxDetailedRejects per reason, then a summary at the first omitted offset', async () => {
+    const { header, objects } = await parts(CAN);
+    const random = seeded(11);
+    const garbage = new Uint8Array(40).map(() => Math.floor(random() * 256));
+    const good = container(objects);
+    const bytes = Buffer.concat([header, good, garbage, good, garbage, good, garbage, good]);
+    const { frames, rejects } = await read(bytes, 1);
+    expect(frames).toHaveLength(8); // 2 frames per container
+    expect(countByReason(rejects)).toEqual({ bad_signature: 3 });
+    const second = header.length + 2 * good.length + garbage.length;
+    expect(rejects.map((r) => [r.offset, r.count])).toEqual([
+      [header.length + good.length, undefined],
+      [second, 2],
+    ]);
+    expect(rejects[1]?.message).toContain(`from byte ${second}`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCandump } from '../../ingest/can/readCandump.js';
 import type { CandumpOptions } from '../../ingest/can/readCandump.js';
-import { bytesOf, chunked, collect, hex, seeded } from './collect.js';
+import { bytesOf, chunked, collect, countByReason, hex, seeded, sumValues } from './collect.js';
 
 async function read(text: string | Uint8Array, options: Partial<CandumpOptions> = {}) {
   const bytes = typeof text === 'string' ? bytesOf(text) : text;
@@ -274,15 +274,53 @@ describe('candump bad input', () => {
     expect(await read('')).toEqual({ frames: [], rejects: [], batches: 0 });
   });
 
-  it('bounds the report for a binary file read as candump', async () => {
+  it('bounds the report for a binary file read as candump, with exact counts by reason', async () => {
     const random = seeded(42);
     const bytes = new Uint8Array(2_000_000).map(() => Math.floor(random() * 256));
     const { frames, rejects } = await read(bytes);
     expect(frames).toEqual([]);
-    expect(rejects.length).toBe(1001);
-    expect(rejects.at(-1)?.reason).toBe('too_many_rejects');
-    expect(rejects.at(-1)?.message).toMatch(/^\d+ further bad records not listed \(.*\)/);
-    for (const reject of rejects) expect((reject.text ?? '').length).toBeLessThanOrEqual(160 * 4 + 1);
+    const byReason = countByReason(rejects);
+    const reasons = Object.keys(byReason).length;
+    // At most 100 listed per reason plus one summary per reason, and the summaries make the counts exact.
+    expect(rejects.length).toBeLessThanOrEqual(100 * reasons + reasons);
+    expect(sumValues(byReason)).toBe(textLines(bytes));
+    const summaries = rejects.filter((r) => r.count !== undefined);
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const summary of summaries) {
+      const listed = rejects.filter((r) => r.reason === summary.reason && r.count === undefined);
+      expect(listed).toHaveLength(100);
+      expect(summary.count).toBe((byReason[summary.reason] ?? 0) - 100);
+      expect(summary.message).toMatch(
+        new RegExp(`^${summary.count} more '${summary.reason}' rejects not listed`),
+      );
+      expect(rejects.indexOf(summary)).toBeGreaterThan(rejects.indexOf(listed.at(-1) ?? summary));
+    }
+    for (const reject of rejects) expect((reject.text ?? '').length).toBeLessThanOrEqual(201);
+  });
+
+  it('lists maxDetailedRejects per reason, then one summary per reason with the exact count', async () => {
+    const good = '(1.000000) can0 001#01';
+    const lines: string[] = [];
+    for (let i = 0; i < 7; i++) lines.push('(1.000000) can0 26G#00', good); // non_hex × 7
+    for (let i = 0; i < 2; i++) lines.push('hello world'); // unknown_line × 2, at the cap
+    for (let i = 0; i < 4; i++) lines.push('(1.000000) can0 260#123'); // odd_nibbles × 4
+    const { frames, rejects } = await read(lines.join('\n') + '\n', { maxDetailedRejects: 2 });
+    expect(frames).toHaveLength(7);
+    expect(countByReason(rejects)).toEqual({ non_hex: 7, unknown_line: 2, odd_nibbles: 4 });
+    expect(rejects.map((r) => [r.reason, r.line, r.count])).toEqual([
+      ['non_hex', 1, undefined],
+      ['non_hex', 3, undefined],
+      ['unknown_line', 15, undefined],
+      ['unknown_line', 16, undefined],
+      ['odd_nibbles', 17, undefined],
+      ['odd_nibbles', 18, undefined],
+      ['non_hex', 5, 5],
+      ['odd_nibbles', 19, 2],
+    ]);
+    expect(rejects.at(-2)?.message).toBe(
+      "5 more 'non_hex' rejects not listed (lines 5–13); only the first 2 of each reason are listed",
+    );
+    expect(rejects.at(-1)?.offset).toBe(lines.slice(0, 18).join('\n').length + 1);
   });
 
   it('rejects an overlong line without buffering it, then resumes', async () => {
@@ -308,3 +346,20 @@ describe('candump bad input', () => {
     expect(frames.every((f, i) => f.data.length === 1 && f.data[0] === (i & 0xff))).toBe(true);
   });
 });
+
+/** Lines of `bytes` that candump must reject when none is a frame: all but blank and `#` comment lines. */
+function textLines(bytes: Uint8Array): number {
+  let count = 0;
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    let s = start;
+    let e = end;
+    while (e > s && (bytes[e - 1] === 13 || bytes[e - 1] === 32 || bytes[e - 1] === 9)) e--;
+    while (s < e && (bytes[s] === 32 || bytes[s] === 9)) s++;
+    if (s < e && bytes[s] !== 35) count++;
+    start = end + 1;
+  }
+  return count;
+}

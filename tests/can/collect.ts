@@ -23,6 +23,20 @@ export async function collect(
   return { frames, rejects, batches: count };
 }
 
+/**
+ * Exact rejects by reason from a reader's output alone: a summary reject stands for `count` rejects
+ * (those past the detail cap), any other for one.
+ */
+export function countByReason(rejects: readonly Reject[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of rejects) counts[r.reason] = (counts[r.reason] ?? 0) + (r.count ?? 1);
+  return counts;
+}
+
+export function sumValues(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
 /** A byte stream over `bytes` in chunks of the given sizes (cycled), to exercise chunk boundaries. */
 export function chunked(bytes: Uint8Array, sizes: number[] = [1 << 20]): ByteStream {
   const pieces: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDecimalSecondsNs } from '../../core/time.js';
 import { openCanLog } from '../../ingest/can/readCanLog.js';
 import { readCandump } from '../../ingest/can/readCandump.js';
-import { fileSource } from '../../ingest/fileSource.js';
+import { fileSource } from '../../core/fileSource.js';
 import { chunked, collect, hex } from './collect.js';
 
 /** A real 60 s RAV4 drive segment from comma2k19, converted to candump -L: 135,468 frames on 4 buses. */

@@ -5,7 +5,7 @@ import { parseDecimalSecondsNs } from '../../core/time.js';
 import { FD_DLC_TO_LENGTH } from '../../ingest/can/frame.js';
 import { nodeGunzipStream, nodeInflate } from '../../ingest/can/nodeCodecs.js';
 import { openCanLog } from '../../ingest/can/readCanLog.js';
-import { fileSource } from '../../ingest/fileSource.js';
+import { fileSource } from '../../core/fileSource.js';
 import { collect, hex } from './collect.js';
 import type { CollectedFrame } from './collect.js';
 

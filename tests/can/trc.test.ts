@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readTrc } from '../../ingest/can/readTrc.js';
-import { bytesOf, chunked, collect, hex } from './collect.js';
+import type { TrcOptions } from '../../ingest/can/readTrc.js';
+import { bytesOf, chunked, collect, countByReason, hex } from './collect.js';
 
-async function read(text: string) {
-  return collect(readTrc(chunked(bytesOf(text)), { uri: 'test.trc' }));
+async function read(text: string, options: Partial<TrcOptions> = {}) {
+  return collect(readTrc(chunked(bytesOf(text)), { uri: 'test.trc', ...options }));
 }
 
 /** `$STARTTIME` day numbers (days since 1899-12-30) → ns. */
@@ -109,5 +110,18 @@ describe('PCAN TRC', () => {
       [5, 'bad_timestamp'],
       [6, 'non_hex'],
     ]);
+  });
+
+  it('lists maxDetailedRejects per reason, then a summary with the exact count', async () => {
+    const bad = '      2     17535.400 DT 1  0000010G Tx -  8    00 00 00 00 00 00 00 00';
+    const { rejects } = await read([';$FILEVERSION=2.1', ...Array<string>(4).fill(bad)].join('\n'), {
+      maxDetailedRejects: 1,
+    });
+    expect(countByReason(rejects)).toEqual({ non_hex: 4 });
+    expect(rejects.map((r) => [r.line, r.count])).toEqual([
+      [2, undefined],
+      [3, 3],
+    ]);
+    expect(rejects[1]?.message).toContain('lines 3–5');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteLineSplitter } from '../../ingest/nmea/byteLineSplitter.js';
-import { latin1, latin1Bytes } from '../../ingest/nmea/latin1.js';
+import { latin1, latin1Bytes } from '../../core/latin1.js';
 
 /** Feeds `parts` as chunks and returns `[line number, text]` for every line handed out. */
 function split(parts: string[], maxCarry?: number): [number, string][] {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isoString } from '../../core/time.js';
-import { fileStream } from '../../ingest/fileSource.js';
+import { fileStream } from '../../core/fileSource.js';
 import type { GpsFix } from '../../ingest/nmea/gpsFix.js';
 import { parseSentence } from '../../ingest/nmea/parseSentence.js';
 import { readNmea, type NmeaReadStats } from '../../ingest/nmea/readNmea.js';

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Reject } from '../../core/reject.js';
 import { isoString } from '../../core/time.js';
-import { fileStream } from '../../ingest/fileSource.js';
+import { fileStream } from '../../core/fileSource.js';
 import type { GpsFix } from '../../ingest/nmea/gpsFix.js';
 import { nmeaChecksum } from '../../ingest/nmea/parseSentence.js';
 import { readNmea, type NmeaReadStats, type ReadNmeaOptions } from '../../ingest/nmea/readNmea.js';
@@ -44,6 +44,13 @@ async function read(
     result.rejects.push(...batch.rejects);
   }
   return result;
+}
+
+/** Exact rejects by reason from the batches alone: a summary reject stands for `count` rejects. */
+function countByReason(rejects: readonly Reject[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of rejects) counts[r.reason] = (counts[r.reason] ?? 0) + (r.count ?? 1);
+  return counts;
 }
 
 /** `$` + body + `*hh`. */
@@ -284,6 +291,7 @@ describe('readNmea bad input', () => {
     expect(stats.sentences).toBe(0);
     expect(stats.rejects.garbage).toBeGreaterThan(0);
     expect(rejects.length).toBeLessThanOrEqual(20);
+    expect(countByReason(rejects)).toEqual(stats.rejects);
     for (const reject of rejects) expect(reject.text?.length ?? 0).toBeLessThanOrEqual(201);
   });
 
@@ -299,13 +307,37 @@ describe('readNmea bad input', () => {
     const log = Array.from({ length: 250 }, () => bad).join('\n');
     const { rejects, stats } = await read(log);
     expect(stats.rejects).toEqual({ bad_checksum: 250 });
+    expect(countByReason(rejects)).toEqual({ bad_checksum: 250 });
     expect(rejects).toHaveLength(101);
+    expect(rejects.slice(0, 100).every((r) => r.count === undefined)).toBe(true);
     expect(rejects[100]).toMatchObject({
       reason: 'bad_checksum',
       line: 101,
+      count: 150,
       message: expect.stringContaining('150 more') as unknown,
     });
     expect(rejects[100]?.message).toContain('lines 101–250');
+  });
+
+  it('caps each reason on its own with maxDetailedRejects; summaries make counts exact', async () => {
+    const badChecksum = `${gga('120000').slice(0, -2)}00`;
+    const cut = '$GPGGA,120000,4807.0';
+    // 10 bad checksums and 7 cut-off sentences, interleaved, between good sentences.
+    const lines: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      lines.push(badChecksum);
+      if (i < 7) lines.push(cut);
+      lines.push(rmc(`1200${String(i).padStart(2, '0')}`, '010203'));
+    }
+    const { fixes, rejects, stats } = await read(lines.join('\r\n'), { maxDetailedRejects: 3 });
+    expect(fixes).toHaveLength(10);
+    expect(countByReason(rejects)).toEqual({ bad_checksum: 10, missing_checksum: 7 });
+    expect(stats.rejects).toEqual({ bad_checksum: 10, missing_checksum: 7 });
+    expect(rejects.filter((r) => r.count === undefined)).toHaveLength(6);
+    expect(rejects.slice(-2).map((r) => [r.reason, r.count, r.line])).toEqual([
+      ['bad_checksum', 7, 10],
+      ['missing_checksum', 4, 11],
+    ]);
   });
 
   it('handles a very long line without a sentence, and a long proprietary sentence', async () => {
