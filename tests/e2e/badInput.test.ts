@@ -148,4 +148,19 @@ describe('bad input: the rest of the drive still lands', () => {
     await expect(run).rejects.toBeInstanceOf(DecodeError);
     await expect(run).rejects.toThrow(/explicit\.dbc:3:\d+/);
   });
+
+  it('counts every bad line exactly while listing only the first ones', async () => {
+    const drive = join(dir, 'drive3');
+    await mkdir(drive);
+    const lines = ['(1700000002.000000) can0 100#E803000000000030'];
+    for (let i = 0; i < 250; i++) lines.push(`(1700000002.${String(i + 1).padStart(6, '0')}) can0 100#QQ`);
+    await writeFile(join(drive, 'noisy.log'), lines.join('\n') + '\n');
+    const store = await LocalObjectStore.open({ root: lake });
+    const noisy = await ingestPaths({ store, paths: [drive], dbcs: [], vehicle: 'v1' });
+    expect(noisy.tables.can_frames?.rows).toBe(1);
+    expect(noisy.rows.rejected).toBe(250);
+    expect(Object.values(noisy.rows.rejectedByReason).reduce((a, b) => a + b, 0)).toBe(250);
+    expect(noisy.rejects.length).toBeLessThanOrEqual(101);
+    expect(noisy.inputs.find((i) => i.uri.endsWith('noisy.log'))?.rejected).toBe(250);
+  });
 });
