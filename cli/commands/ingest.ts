@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDrive.js';
 import { ingestPaths } from '../../ingest/ingestPaths.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import type { Command } from '../command.js';
@@ -34,7 +35,7 @@ export const ingestCommand: Command = {
     'rows-per-file': {
       type: 'string',
       description: 'Rows per Parquet part file',
-      default: '1000000',
+      default: String(DEFAULT_ROWS_PER_PART),
       valueName: 'n',
     },
   },
@@ -44,7 +45,7 @@ export const ingestCommand: Command = {
   ],
   async run(ctx, { positionals, options }) {
     if (positionals.length === 0) throw new UsageError('ingest: give at least one file or folder');
-    const rowsPerFile = Number(options['rows-per-file'] ?? '1000000');
+    const rowsPerFile = Number(options['rows-per-file'] ?? DEFAULT_ROWS_PER_PART);
     if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1) {
       throw new UsageError(
         `ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`,
