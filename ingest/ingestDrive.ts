@@ -2,15 +2,24 @@ import { availableParallelism } from 'node:os';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { ParquetWorker } from '../catalog/parquetWorker.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
-import { CAN_FRAMES, CAN_SIGNALS, DRIVES, GPS, type TableDef } from '../catalog/tables.js';
+import {
+  CAN_FRAMES,
+  CAN_SIGNALS,
+  DRIVES,
+  GPS,
+  type CanFramesBatch,
+  type CanSignalsBatch,
+  type DrivesBatch,
+  type GpsBatch,
+  type TableDef,
+} from '../catalog/tables.js';
 import { AdlakeError } from '../core/errors.js';
 import type { Batch, Reject } from '../core/reject.js';
 import type { ByteStream, RandomAccessSource } from '../core/source.js';
 import { isoString } from '../core/time.js';
-import { SignalColumns, Interner, canFrameColumns } from './can/canBatchColumns.js';
 import type { CanFrame } from './can/frame.js';
 import { openCanLog } from './can/readCanLog.js';
-import { compileDecoder, type CanDecoder } from './dbc/compileDecoder.js';
+import { CanTables } from './canTables.js';
 import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
 import { gpsColumns, trackDistance } from './gpsColumns.js';
@@ -117,48 +126,31 @@ async function ingestWith(
   options: IngestDriveOptions,
   writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
 ): Promise<DriveResult> {
-  const maxRejectDetails = options.maxRejectDetails ?? 100;
-  const frames = writer(CAN_FRAMES);
-  const signals = writer(CAN_SIGNALS);
-  const gps = writer(GPS);
+  const writers = { frames: writer(CAN_FRAMES), signals: writer(CAN_SIGNALS), gps: writer(GPS) };
+  try {
+    return await ingestInto(options, writers, writer);
+  } catch (error) {
+    await Promise.all(Object.values(writers).map((w) => w.abort()));
+    throw error;
+  }
+}
 
-  const decoders = options.dbcs.map((d) => ({ bus: d.bus, decoder: compileDecoder(d.db) }));
-  const buses = new Interner();
-  const sink = new SignalColumns(buses);
-  const undecodedIds = new Set<number>();
-  const can = {
-    frames: 0,
-    decodedFrames: 0,
-    undecodedFrames: 0,
-    undecodedIds: 0,
-    shortFrames: 0,
-    signals: 0,
-  };
+async function ingestInto(
+  options: IngestDriveOptions,
+  writers: {
+    frames: PartitionedTableWriter<CanFramesBatch>;
+    signals: PartitionedTableWriter<CanSignalsBatch>;
+    gps: PartitionedTableWriter<GpsBatch>;
+  },
+  writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
+): Promise<DriveResult> {
+  const can = new CanTables(writers.frames, writers.signals, options.dbcs);
   const gpsCounts = { fixes: 0 };
-  const rejectedByReason: Record<string, number> = {};
-  const rejects: Reject[] = [];
+  const distance = trackDistance();
+  const span = timeSpan();
+  const rejects = new RejectLog(options.maxRejectDetails ?? 100);
   const reports: InputReport[] = [];
   let bytesBefore = 0;
-  let first: bigint | undefined;
-  let last: bigint | undefined;
-  const distance = trackDistance();
-
-  const noteRejects = (list: readonly Reject[], report: InputReport): void => {
-    for (const r of list) {
-      // Past a reader's detail cap one summary entry stands for `count` rejects of its reason.
-      const n = r.count ?? 1;
-      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + n;
-      report.rejected = (report.rejected ?? 0) + n;
-      if (rejects.length < maxRejectDetails) rejects.push(r);
-    }
-  };
-  const noteTime = (t: bigint): void => {
-    if (first === undefined || t < first) first = t;
-    if (last === undefined || t > last) last = t;
-  };
-  const decodersFor = (bus: string): CanDecoder[] =>
-    decoders.filter((d) => d.bus === undefined || d.bus === bus).map((d) => d.decoder);
-  const busDecoders = new Map<string, CanDecoder[]>();
 
   for (const input of options.inputs) {
     const report: InputReport = {
@@ -170,94 +162,59 @@ async function ingestWith(
       records: 0,
     };
     reports.push(report);
+    const progress = (bytes: number): void =>
+      options.onProgress?.(
+        bytesBefore + bytes,
+        `${can.counts.frames.toLocaleString('en')} frames, ${gpsCounts.fixes.toLocaleString('en')} fixes`,
+      );
     try {
       if (input.format === 'nmea') {
-        for await (const batch of readNmea(input.stream(), { uri: input.uri })) {
-          noteRejects(batch.rejects, report);
-          if (batch.records.length === 0) continue;
+        for await (const batch of readNmea(countBytes(input.stream(), progress), { uri: input.uri })) {
+          rejects.add(batch.rejects, report);
           report.records = (report.records ?? 0) + batch.records.length;
           gpsCounts.fixes += batch.records.length;
           for (const fix of batch.records) {
-            noteTime(fix.t);
+            span.add(fix.t);
             distance.add(fix);
           }
-          await gps.append(gpsColumns(batch.records));
+          if (batch.records.length > 0) await writers.gps.append(gpsColumns(batch.records));
         }
       } else if (input.format !== 'dbc') {
-        for await (const batch of readCan(input, options.inflate)) {
-          noteRejects(batch.rejects, report);
-          const list = batch.records;
-          if (list.length === 0) continue;
-          report.records = (report.records ?? 0) + list.length;
-          can.frames += list.length;
-          for (const frame of list) {
-            noteTime(frame.t);
-            if (frame.error || frame.remote) continue;
-            let ds = busDecoders.get(frame.bus);
-            if (ds === undefined) {
-              ds = decodersFor(frame.bus);
-              busDecoders.set(frame.bus, ds);
-            }
-            let decoded = false;
-            for (const decoder of ds) {
-              const compiled = decoder.lookup(frame.id, frame.extended);
-              if (compiled === undefined) continue;
-              sink.frame(frame.t, buses.id(frame.bus, frame.bus));
-              const count = compiled.decode(frame.data, sink);
-              if (count < 0 || compiled.lastTruncated) can.shortFrames += 1;
-              decoded = true;
-              break;
-            }
-            if (decoded) can.decodedFrames += 1;
-            else {
-              can.undecodedFrames += 1;
-              undecodedIds.add(frame.extended ? frame.id + 0x1_0000_0000 : frame.id);
-            }
-          }
-          await frames.append(canFrameColumns(list, buses));
-          if (sink.rows > 0) {
-            can.signals += sink.rows;
-            await signals.append(sink.take());
-          }
-          options.onProgress?.(bytesBefore, `${can.frames.toLocaleString('en')} frames`);
+        for await (const batch of readCan(input, options.inflate, progress)) {
+          rejects.add(batch.rejects, report);
+          report.records = (report.records ?? 0) + batch.records.length;
+          for (const frame of batch.records) span.add(frame.t);
+          if (batch.records.length > 0) await can.add(batch.records);
         }
       }
     } catch (error) {
+      // A failure part-way (a truncated binary log, a read error) keeps what was read before it.
       report.status = report.records ? 'partial' : 'quarantined';
       report.reason = error instanceof AdlakeError ? 'decode_error' : 'read_error';
       report.message = error instanceof Error ? error.message : String(error);
     }
     bytesBefore += input.bytes;
-    options.onProgress?.(bytesBefore, `${input.uri}`);
+    progress(0);
   }
-  can.undecodedIds = undecodedIds.size;
 
   const files: WrittenFile[] = [
-    ...(await frames.close()),
-    ...(await signals.close()),
-    ...(await gps.close()),
+    ...(await writers.frames.close()),
+    ...(await writers.signals.close()),
+    ...(await writers.gps.close()),
   ];
   let drive: DriveResult['drive'];
-  if (first !== undefined && last !== undefined) {
-    const durationS = Number(last - first) / 1e9;
-    drive = { start: isoString(first), end: isoString(last), durationS, distanceM: distance.metres };
+  if (span.first !== undefined && span.last !== undefined) {
+    const durationS = Number(span.last - span.first) / 1e9;
+    drive = {
+      start: isoString(span.first),
+      end: isoString(span.last),
+      durationS,
+      distanceM: distance.metres,
+    };
     const drives = writer(DRIVES);
-    await drives.append({
-      start_time: [first],
-      end_time: [last],
-      duration_s: [durationS],
-      distance_m: [gpsCounts.fixes > 0 ? distance.metres : null],
-      source_files: [
-        [...options.inputs, ...options.dbcs.map((d) => ({ ...d, format: 'dbc' as const }))].map((i) => ({
-          uri: i.uri,
-          sha256: i.sha256,
-          format: i.format,
-          bytes: i.bytes,
-        })),
-      ],
-      formats: [[...new Set(options.inputs.map((i) => i.format))].sort()],
-      quality_issues: [[]],
-    });
+    await drives.append(
+      driveRow(options, span.first, span.last, gpsCounts.fixes > 0 ? distance.metres : null),
+    );
     files.push(...(await drives.close()));
   }
 
@@ -268,29 +225,94 @@ async function ingestWith(
     t.files += 1;
     t.bytes += f.bytes;
   }
-  const rejected = Object.values(rejectedByReason).reduce((a, b) => a + b, 0);
-  const recordsIn = can.frames + gpsCounts.fixes + rejected;
-  const rowsOut = files.reduce((a, f) => a + f.rows, 0);
   return {
     inputs: reports,
     files,
     tables,
-    rows: { in: recordsIn, out: rowsOut, rejected, rejectedByReason },
-    can,
+    rows: {
+      in: can.counts.frames + gpsCounts.fixes + rejects.total,
+      out: files.reduce((a, f) => a + f.rows, 0),
+      rejected: rejects.total,
+      rejectedByReason: rejects.byReason,
+    },
+    can: can.counts,
     gps: gpsCounts,
     ...(drive ? { drive } : {}),
-    rejects,
+    rejects: rejects.details,
   };
+}
+
+/** The drive's one `drives` row: its span, distance, and every source file with its hash. */
+function driveRow(
+  options: IngestDriveOptions,
+  first: bigint,
+  last: bigint,
+  distance: number | null,
+): DrivesBatch {
+  const sources = [...options.inputs, ...options.dbcs.map((d) => ({ ...d, format: 'dbc' as const }))];
+  return {
+    start_time: [first],
+    end_time: [last],
+    duration_s: [Number(last - first) / 1e9],
+    distance_m: [distance],
+    source_files: [sources.map((i) => ({ uri: i.uri, sha256: i.sha256, format: i.format, bytes: i.bytes }))],
+    formats: [[...new Set(options.inputs.map((i) => i.format))].sort()],
+    quality_issues: [[]],
+  };
+}
+
+/** Rejects of a drive: exact counts by reason, the first ones in detail. */
+class RejectLog {
+  readonly byReason: Record<string, number> = {};
+  readonly details: Reject[] = [];
+  total = 0;
+
+  constructor(private readonly maxDetails: number) {}
+
+  add(list: readonly Reject[], report: InputReport): void {
+    for (const r of list) {
+      // Past a reader's detail cap one summary entry stands for `count` rejects of its reason.
+      const n = r.count ?? 1;
+      this.byReason[r.reason] = (this.byReason[r.reason] ?? 0) + n;
+      this.total += n;
+      report.rejected = (report.rejected ?? 0) + n;
+      if (this.details.length < this.maxDetails) this.details.push(r);
+    }
+  }
+}
+
+function timeSpan(): { add(t: bigint): void; first?: bigint; last?: bigint } {
+  const span: { add(t: bigint): void; first?: bigint; last?: bigint } = {
+    add(t) {
+      if (span.first === undefined || t < span.first) span.first = t;
+      if (span.last === undefined || t > span.last) span.last = t;
+    },
+  };
+  return span;
+}
+
+/** Passes a stream through, reporting the bytes seen so far (for progress). */
+async function* countBytes(stream: ByteStream, onBytes: (bytes: number) => void): ByteStream {
+  let seen = 0;
+  for await (const chunk of stream) {
+    seen += chunk.byteLength;
+    onBytes(seen);
+    yield chunk;
+  }
 }
 
 async function* readCan(
   input: IngestInput,
   inflate: (bytes: Uint8Array) => Uint8Array,
+  onBytes: (bytes: number) => void,
 ): AsyncIterable<Batch<CanFrame>> {
-  // Binary formats with an index read from the random-access source; text logs stream (gunzipped already).
-  const log = await openCanLog(input.format === 'blf' ? input.source() : input.stream(), {
-    uri: input.uri,
-    inflate,
-  });
+  // BLF reads from the random-access source; text logs stream (gunzipped already).
+  const log = await openCanLog(
+    input.format === 'blf' ? input.source() : countBytes(input.stream(), onBytes),
+    {
+      uri: input.uri,
+      inflate,
+    },
+  );
   yield* log.batches;
 }

@@ -67,8 +67,8 @@ export function canFrameColumns(frames: readonly CanFrame[], buses: Interner): C
 }
 
 /**
- * Collects decoded signal values as `can_signals` columns. It is the decoder's sink: set the frame's time
- * and bus with `frame()`, let the compiled message push its signals, then `take()` the batch.
+ * Collects decoded signal values as `can_signals` columns. It is the decoder's sink: set the frame's time,
+ * bus and message with `frame()`, let the compiled message push its signals, then `take()` the batch.
  */
 export class SignalColumns implements DecodedSignalSink {
   private capacity: number;
@@ -81,6 +81,7 @@ export class SignalColumns implements DecodedSignalSink {
   private length = 0;
   private currentT = 0n;
   private currentBus = 0;
+  private currentMessage = 0;
   private hasLabels = false;
 
   readonly buses: Interner;
@@ -103,17 +104,19 @@ export class SignalColumns implements DecodedSignalSink {
     return this.length;
   }
 
-  frame(t: bigint, busIndex: number): void {
+  /** Starts a frame: its signals get this time, bus and message (interned once per frame, not per signal). */
+  frame(t: bigint, busIndex: number, message: DbcMessage): void {
     this.currentT = t;
     this.currentBus = busIndex;
+    this.currentMessage = this.messages.id(message, message.name);
   }
 
-  push(message: DbcMessage, signal: DbcSignal, value: number, label: string | undefined): void {
+  push(_message: DbcMessage, signal: DbcSignal, value: number, label: string | undefined): void {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
     this.t[i] = this.currentT;
     this.bus[i] = this.currentBus;
-    this.message[i] = this.messages.id(message, message.name);
+    this.message[i] = this.currentMessage;
     this.signal[i] = this.signals.id(signal, signal.name);
     this.value[i] = value;
     if (label === undefined) {
