@@ -1,7 +1,7 @@
 /**
  * Measures the lake writer's throughput (not a test: timings are not asserted anywhere).
  *
- *   npx tsx tests/catalog/measureWriteThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--inline]
+ *   npx tsx bench/micro/writeThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--inline]
  *
  * `--worker` also measures encoding on a `ParquetWorker`; `--inline` times building the batches together
  * with writing them (as ingest decodes while it writes), which is where the worker's overlap shows.

@@ -1,6 +1,6 @@
 /**
  * Measures compileDecoder throughput on real DBCs with a realistic frame mix (not a test: no timing
- * assertions). Run: npx tsx tests/dbc/measureDecodeThroughput.ts
+ * assertions). Run: npx tsx bench/micro/decodeThroughput.ts
  *
  * Frames are drawn per message in proportion to its rate (1000 / GenMsgCycleTime, 10 Hz when unknown); payloads
  * are random, with a valid multiplexer value written in for multiplexed messages.
