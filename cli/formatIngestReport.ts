@@ -37,6 +37,11 @@ export function formatIngestReport(report: IngestReport): string {
         (c.shortFrames ? `, ${c.shortFrames} shorter than their message` : ''),
     );
   }
+  if (report.warnings.length > 0) {
+    lines.push(`Warnings (${report.warnings.length}):`);
+    for (const w of report.warnings.slice(0, 10)) lines.push(`  ${w}`);
+    if (report.warnings.length > 10) lines.push(`  … ${report.warnings.length - 10} more with --json`);
+  }
   lines.push(`Rows: ${report.rows.in} in, ${report.rows.out} out, ${report.rows.rejected} rejected`);
   for (const [reason, count] of Object.entries(report.rows.rejectedByReason))
     lines.push(`  ${reason}: ${count}`);

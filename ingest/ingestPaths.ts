@@ -195,6 +195,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       rows: result?.rows ?? { in: 0, out: 0, rejected: 0, rejectedByReason: {} },
       ...(result ? { can: result.can, gps: result.gps } : {}),
       ...(result?.drive ? { drive: result.drive } : {}),
+      warnings: dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
       rejects: result?.rejects ?? [],
       seconds: (performance.now() - started) / 1000,
     };

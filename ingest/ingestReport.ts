@@ -45,6 +45,8 @@ export interface IngestReport {
   };
   gps?: { fixes: number };
   drive?: { start: string; end: string; durationS: number; distanceM: number };
+  /** Things that were accepted but look wrong, e.g. DBC warnings (`file:line: message`). */
+  warnings: string[];
   /** The first rejects in detail (all are counted in `rows.rejectedByReason`). */
   rejects: Reject[];
   seconds: number;

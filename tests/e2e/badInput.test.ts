@@ -163,4 +163,17 @@ describe('bad input: the rest of the drive still lands', () => {
     expect(noisy.rejects.length).toBeLessThanOrEqual(101);
     expect(noisy.inputs.find((i) => i.uri.endsWith('noisy.log'))?.rejected).toBe(250);
   });
+
+  it('warns about overlapping DBC signals with their lines, and decodes anyway', async () => {
+    const drive = join(dir, 'drive4');
+    await mkdir(drive);
+    const overlapping = DBC.replace('SG_ GEAR : 56|4@1+', 'SG_ GEAR : 8|4@1+');
+    await writeFile(join(drive, 'overlap.dbc'), overlapping);
+    await writeFile(join(drive, 'can.log'), '(1700000003.000100) can0 100#E803000000000030\n');
+    const store = await LocalObjectStore.open({ root: lake });
+    const result = await ingestPaths({ store, paths: [drive], dbcs: [], vehicle: 'v1' });
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/overlap\.dbc:\d+: .*VEHICLE_SPEED.*GEAR.*overlap/);
+    expect(result.can?.decodedFrames).toBe(1);
+  });
 });
