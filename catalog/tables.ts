@@ -274,5 +274,105 @@ export const GPS: TableDef<GpsBatch> = {
   },
 };
 
+export interface ImuBatch {
+  t: TimestampColumn;
+  source: StringColumn;
+  frame_id?: StringColumn;
+  accel_x?: Float64Column;
+  accel_y?: Float64Column;
+  accel_z?: Float64Column;
+  gyro_x?: Float64Column;
+  gyro_y?: Float64Column;
+  gyro_z?: Float64Column;
+  orientation_x?: Float64Column;
+  orientation_y?: Float64Column;
+  orientation_z?: Float64Column;
+  orientation_w?: Float64Column;
+}
+
+export const IMU: TableDef<ImuBatch> = {
+  name: 'imu',
+  doc: 'Inertial measurements (sensor_msgs/Imu and similar): linear acceleration, angular velocity, orientation.',
+  schema: new Schema([
+    t(),
+    driveId(),
+    column('source', name(), 'Where the samples came from: a topic, an MDF channel group, a CAN message.'),
+    column('frame_id', name(), 'Coordinate frame of the sensor, when given.', { nullable: true }),
+    ...['x', 'y', 'z'].map((a) =>
+      column(`accel_${a}`, new Float64(), `Linear acceleration, ${a} axis.`, {
+        nullable: true,
+        unit: 'm/s^2',
+      }),
+    ),
+    ...['x', 'y', 'z'].map((a) =>
+      column(`gyro_${a}`, new Float64(), `Angular velocity about the ${a} axis.`, {
+        nullable: true,
+        unit: 'rad/s',
+      }),
+    ),
+    ...['x', 'y', 'z', 'w'].map((a) =>
+      column(`orientation_${a}`, new Float64(), `Orientation quaternion, ${a}; null when unknown.`, {
+        nullable: true,
+      }),
+    ),
+  ]),
+  partitionKeys: PARTITION_KEYS,
+  timeColumn: 't',
+  encodings: timeSeriesEncodings,
+};
+
+export interface EgoMotionBatch {
+  t: TimestampColumn;
+  source: StringColumn;
+  frame_id?: StringColumn;
+  linear_x?: Float64Column;
+  linear_y?: Float64Column;
+  linear_z?: Float64Column;
+  angular_x?: Float64Column;
+  angular_y?: Float64Column;
+  angular_z?: Float64Column;
+  position_x?: Float64Column;
+  position_y?: Float64Column;
+  position_z?: Float64Column;
+}
+
+export const EGO_MOTION: TableDef<EgoMotionBatch> = {
+  name: 'ego_motion',
+  doc: 'Vehicle motion from twist and odometry messages: linear and angular velocity, and position when given.',
+  schema: new Schema([
+    t(),
+    driveId(),
+    column('source', name(), 'Where the samples came from (topic).'),
+    column('frame_id', name(), 'Coordinate frame (child frame for odometry twist), when given.', {
+      nullable: true,
+    }),
+    ...['x', 'y', 'z'].map((a) =>
+      column(`linear_${a}`, new Float64(), `Linear velocity, ${a} axis.`, { nullable: true, unit: 'm/s' }),
+    ),
+    ...['x', 'y', 'z'].map((a) =>
+      column(`angular_${a}`, new Float64(), `Angular velocity about the ${a} axis.`, {
+        nullable: true,
+        unit: 'rad/s',
+      }),
+    ),
+    ...['x', 'y', 'z'].map((a) =>
+      column(`position_${a}`, new Float64(), `Odometry position, ${a}, in the odometry frame.`, {
+        nullable: true,
+        unit: 'm',
+      }),
+    ),
+  ]),
+  partitionKeys: PARTITION_KEYS,
+  timeColumn: 't',
+  encodings: timeSeriesEncodings,
+};
+
 /** Every curated table this module defines, by name. */
-export const TABLES = { drives: DRIVES, can_frames: CAN_FRAMES, can_signals: CAN_SIGNALS, gps: GPS } as const;
+export const TABLES = {
+  drives: DRIVES,
+  can_frames: CAN_FRAMES,
+  can_signals: CAN_SIGNALS,
+  gps: GPS,
+  imu: IMU,
+  ego_motion: EGO_MOTION,
+} as const;
