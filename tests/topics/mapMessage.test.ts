@@ -37,7 +37,7 @@ describe('mapMessage', () => {
       message: { header, status: { status: -1 }, latitude: 0, longitude: 0, altitude: 0 },
     });
     expect(noFix).toMatchObject({ table: 'gps', row: { fixQuality: 0 } });
-    expect(noFix.table === 'gps' && noFix.row.lat).toBe(false);
+    expect(noFix.table === 'gps' ? noFix.row.lat : 'not gps').toBeUndefined();
   });
 
   it('maps Imu, dropping an orientation marked unknown', () => {
