@@ -104,6 +104,7 @@ export interface GpsBatch {
   lat?: Float64Column;
   lon?: Float64Column;
   alt?: Float64Column;
+  alt_hae?: Float64Column;
   speed?: Float64Column;
   course?: Float64Column;
   fix_quality?: IntColumn;
@@ -247,6 +248,15 @@ export const GPS: TableDef<GpsBatch> = {
       unit: 'deg',
     }),
     column('alt', new Float64(), 'Altitude above mean sea level.', { nullable: true, unit: 'm' }),
+    column(
+      'alt_hae',
+      new Float64(),
+      'Height above the WGS84 ellipsoid (NavSatFix altitude; NMEA MSL + geoid separation).',
+      {
+        nullable: true,
+        unit: 'm',
+      },
+    ),
     column('speed', new Float64(), 'Speed over ground.', { nullable: true, unit: 'm/s' }),
     column('course', new Float64(), 'Course over ground, true north.', { nullable: true, unit: 'deg' }),
     column(

@@ -9,6 +9,7 @@ export function gpsColumns(fixes: readonly GpsFix[]): GpsBatch {
   const lat = col();
   const lon = col();
   const alt = col();
+  const altHae = col();
   const speed = col();
   const course = col();
   const fixQuality = col();
@@ -22,6 +23,7 @@ export function gpsColumns(fixes: readonly GpsFix[]): GpsBatch {
     lat[i] = f.lat ?? null;
     lon[i] = f.lon ?? null;
     alt[i] = f.alt ?? null;
+    altHae[i] = f.altHae ?? null;
     speed[i] = f.speed ?? null;
     course[i] = f.course ?? null;
     fixQuality[i] = f.fixQuality ?? null;
@@ -30,7 +32,20 @@ export function gpsColumns(fixes: readonly GpsFix[]): GpsBatch {
     pdop[i] = f.pdop ?? null;
     vdop[i] = f.vdop ?? null;
   }
-  return { t, lat, lon, alt, speed, course, fix_quality: fixQuality, satellites, hdop, pdop, vdop };
+  return {
+    t,
+    lat,
+    lon,
+    alt,
+    alt_hae: altHae,
+    speed,
+    course,
+    fix_quality: fixQuality,
+    satellites,
+    hdop,
+    pdop,
+    vdop,
+  };
 }
 
 const EARTH_RADIUS_M = 6_371_008.8; // IUGG mean radius

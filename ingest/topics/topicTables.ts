@@ -1,0 +1,142 @@
+import type { PartitionedTableWriter } from '../../catalog/tableWriter.js';
+import type { EgoMotionBatch, GpsBatch, ImuBatch } from '../../catalog/tables.js';
+import type { CanTables } from '../canTables.js';
+import type { CanFrame } from '../can/frame.js';
+import { gpsColumns } from '../gpsColumns.js';
+import type { GpsFix } from '../nmea/gpsFix.js';
+import { mapMessage, type EgoMotionRow, type ImuRow, type TopicMessage } from './mapMessage.js';
+
+export interface TopicCounts {
+  /** Messages per topic, whatever table they went to. */
+  messages: Record<string, number>;
+  /** Rows per curated table filled from topics. */
+  rows: { gps: number; imu: number; ego_motion: number; can_frames: number };
+  /** Topics whose type has no curated table yet (counted, not written). */
+  unmapped: Record<string, number>;
+}
+
+/**
+ * Routes decoded bag/MCAP messages to the curated tables (see `mapMessage`), in batches: GPS fixes to
+ * `gps`, IMU samples to `imu`, twist/odometry to `ego_motion`, CAN frames through `CanTables` (so a DBC
+ * decodes them like any CAN log). Call `flush()` after the last message.
+ */
+export class TopicTables {
+  readonly counts: TopicCounts = {
+    messages: {},
+    rows: { gps: 0, imu: 0, ego_motion: 0, can_frames: 0 },
+    unmapped: {},
+  };
+  private gps: GpsFix[] = [];
+  private imu: ImuRow[] = [];
+  private ego: EgoMotionRow[] = [];
+  private can: CanFrame[] = [];
+
+  constructor(
+    private readonly writers: {
+      gps: PartitionedTableWriter<GpsBatch>;
+      imu: PartitionedTableWriter<ImuBatch>;
+      egoMotion: PartitionedTableWriter<EgoMotionBatch>;
+      can: CanTables;
+    },
+    private readonly batchRows = 8192,
+  ) {}
+
+  /** Adds messages; `onTime` sees each record's time (for the drive's span). */
+  async add(messages: readonly TopicMessage[], onTime: (t: bigint) => void): Promise<void> {
+    for (const m of messages) {
+      this.counts.messages[m.topic] = (this.counts.messages[m.topic] ?? 0) + 1;
+      const mapped = mapMessage(m);
+      switch (mapped.table) {
+        case 'gps':
+          onTime(mapped.row.t);
+          this.gps.push(mapped.row);
+          break;
+        case 'imu':
+          onTime(mapped.row.t);
+          this.imu.push(mapped.row);
+          break;
+        case 'ego_motion':
+          onTime(mapped.row.t);
+          this.ego.push(mapped.row);
+          break;
+        case 'can_frames':
+          onTime(mapped.row.t);
+          this.can.push(mapped.row);
+          break;
+        case 'topics':
+          onTime(m.logTime);
+          this.counts.unmapped[m.topic] = (this.counts.unmapped[m.topic] ?? 0) + 1;
+          break;
+      }
+    }
+    if (this.gps.length + this.imu.length + this.ego.length + this.can.length >= this.batchRows)
+      await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.counts.rows;
+    if (this.gps.length > 0) {
+      rows.gps += this.gps.length;
+      await this.writers.gps.append(gpsColumns(this.gps));
+      this.gps = [];
+    }
+    if (this.imu.length > 0) {
+      rows.imu += this.imu.length;
+      await this.writers.imu.append(imuColumns(this.imu));
+      this.imu = [];
+    }
+    if (this.ego.length > 0) {
+      rows.ego_motion += this.ego.length;
+      await this.writers.egoMotion.append(egoColumns(this.ego));
+      this.ego = [];
+    }
+    if (this.can.length > 0) {
+      rows.can_frames += this.can.length;
+      await this.writers.can.add(this.can);
+      this.can = [];
+    }
+  }
+}
+
+function axis<T>(
+  rows: readonly T[],
+  pick: (row: T) => readonly number[] | null,
+  i: number,
+): (number | null)[] {
+  return rows.map((r) => pick(r)?.[i] ?? null);
+}
+
+function imuColumns(rows: readonly ImuRow[]): ImuBatch {
+  return {
+    t: rows.map((r) => r.t),
+    source: rows.map((r) => r.source),
+    frame_id: rows.map((r) => r.frameId),
+    accel_x: axis(rows, (r) => r.accel, 0),
+    accel_y: axis(rows, (r) => r.accel, 1),
+    accel_z: axis(rows, (r) => r.accel, 2),
+    gyro_x: axis(rows, (r) => r.gyro, 0),
+    gyro_y: axis(rows, (r) => r.gyro, 1),
+    gyro_z: axis(rows, (r) => r.gyro, 2),
+    orientation_x: axis(rows, (r) => r.orientation, 0),
+    orientation_y: axis(rows, (r) => r.orientation, 1),
+    orientation_z: axis(rows, (r) => r.orientation, 2),
+    orientation_w: axis(rows, (r) => r.orientation, 3),
+  };
+}
+
+function egoColumns(rows: readonly EgoMotionRow[]): EgoMotionBatch {
+  return {
+    t: rows.map((r) => r.t),
+    source: rows.map((r) => r.source),
+    frame_id: rows.map((r) => r.frameId),
+    linear_x: axis(rows, (r) => r.linear, 0),
+    linear_y: axis(rows, (r) => r.linear, 1),
+    linear_z: axis(rows, (r) => r.linear, 2),
+    angular_x: axis(rows, (r) => r.angular, 0),
+    angular_y: axis(rows, (r) => r.angular, 1),
+    angular_z: axis(rows, (r) => r.angular, 2),
+    position_x: axis(rows, (r) => r.position, 0),
+    position_y: axis(rows, (r) => r.position, 1),
+    position_z: axis(rows, (r) => r.position, 2),
+  };
+}
