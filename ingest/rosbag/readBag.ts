@@ -1,0 +1,29 @@
+import type { Batch, Reject } from '../../core/reject.js';
+import type { RandomAccessSource } from '../../core/source.js';
+import type { LogMessage, LogReadOptions } from '../rosmsg/LogMessage.js';
+import { decodeMessages } from '../rosmsg/decodeMessages.js';
+import { BagScan } from './scanBag.js';
+
+/**
+ * Streams a ROS 1 bag (format 2.0) in one pass over all topics, in record-time order, holding one chunk
+ * (or the few chunks that overlap in time) at a time. Uses the index at the end of the bag to order chunks;
+ * a bag without a usable index (unfinished recording, cut file) is read in file order up to the cut, then a
+ * `truncated` Reject names the offset. A 0-byte file or one that is not a bag throws `DecodeError`.
+ *
+ * Large byte arrays are not copied: see `replaceBlobs`.
+ */
+export async function* readBag(
+  source: RandomAccessSource,
+  options: LogReadOptions,
+): AsyncIterable<Batch<LogMessage>> {
+  const uri = options.uri ?? source.uri;
+  const scan = new BagScan(source, uri, options.decompress);
+  await scan.open();
+  const rejects: Reject[] = [];
+  const index = await scan.readIndex(rejects);
+  const decodeOptions = { uri, blobThreshold: options.blobThreshold ?? 65536 };
+  for await (const contents of scan.chunks(index, rejects)) {
+    const batch = decodeMessages(contents, decodeOptions);
+    if (batch.records.length > 0 || batch.rejects.length > 0) yield batch;
+  }
+}

@@ -1,0 +1,389 @@
+import { DecodeError } from '../../core/errors.js';
+import type { Reject } from '../../core/reject.js';
+import type { RandomAccessSource } from '../../core/source.js';
+import type { Decompressors } from '../rosmsg/LogMessage.js';
+import type { ChunkContents, LogChannel, RawMessage } from '../rosmsg/RawMessage.js';
+import { SourceWindow } from '../rosmsg/SourceWindow.js';
+import { mergeChunks, sortByLogTime } from '../rosmsg/mergeChunks.js';
+import { messageDecoder, type MessageDecoder } from '../rosmsg/messageDecoder.js';
+import {
+  BAG_MAGIC,
+  OP,
+  parseFields,
+  readBagRecordHead,
+  stringField,
+  timeAt,
+  timeField,
+  u32,
+  u32Field,
+  u64Field,
+  type BagRecordHead,
+} from './bagRecord.js';
+
+/** What the index section of a bag says (Format 2.0: connection records, then chunk info records). */
+export interface BagIndex {
+  connections: Map<number, { topic: string; schemaName: string }>;
+  chunks: { chunkPos: number; startTime: bigint; endTime: bigint; counts: Map<number, number> }[];
+}
+
+/**
+ * The shared state of one bag read: connections seen so far and their decoders, and the rejects
+ * already reported per connection.
+ */
+export class BagScan {
+  readonly channels = new Map<number, LogChannel>();
+  private readonly decoders = new Map<string, MessageDecoder>();
+  private readonly unknownReported = new Set<number>();
+  window!: SourceWindow;
+  bodyStart = 0;
+  indexPos = 0;
+  connectionCount = 0;
+  chunkCount = 0;
+
+  constructor(
+    readonly source: RandomAccessSource,
+    readonly uri: string,
+    readonly decompress: Decompressors,
+  ) {}
+
+  /** Checks magic and bag header. Throws DecodeError on an empty file or one that is not a bag. */
+  async open(): Promise<void> {
+    const size = await this.source.size();
+    const uri = this.uri;
+    if (size === 0) throw new DecodeError('rosbag: empty file (0 bytes)', { uri, offset: 0 });
+    this.window = new SourceWindow(this.source, size);
+    const magic = await this.window.read(0, BAG_MAGIC.length);
+    if (String.fromCharCode(...magic) !== BAG_MAGIC) {
+      throw new DecodeError('rosbag: not a ROS bag 2.0 file (bad magic)', { uri, offset: 0 });
+    }
+    const head = await readBagRecordHead(this.window, BAG_MAGIC.length, uri);
+    if (head.op !== OP.bagHeader) {
+      throw new DecodeError(`rosbag: first record is op ${head.op}, not a bag header`, {
+        uri,
+        offset: head.offset,
+      });
+    }
+    this.indexPos = u64Field(head, 'index_pos', uri);
+    this.connectionCount = u32Field(head, 'conn_count', uri);
+    this.chunkCount = u32Field(head, 'chunk_count', uri);
+    this.bodyStart = head.end;
+  }
+
+  /**
+   * Reads the index section, or returns undefined when the bag has none (recording not closed: index_pos 0)
+   * or it is cut or damaged; callers then scan the records in file order.
+   */
+  async readIndex(rejects: Reject[]): Promise<BagIndex | undefined> {
+    if (this.indexPos < this.bodyStart || this.indexPos >= this.window.size) return undefined;
+    const index: BagIndex = { connections: new Map(), chunks: [] };
+    try {
+      let offset = this.indexPos;
+      for (let i = 0; i < this.connectionCount; i++) {
+        const head = await readBagRecordHead(this.window, offset, this.uri);
+        if (head.op !== OP.connection)
+          throw new DecodeError(`rosbag: expected a connection record in the index, got op ${head.op}`, {
+            uri: this.uri,
+            offset,
+          });
+        const channel = await this.addConnection(head, rejects);
+        index.connections.set(u32Field(head, 'conn', this.uri), {
+          topic: channel.topic,
+          schemaName: channel.schemaName,
+        });
+        offset = head.end;
+      }
+      for (let i = 0; i < this.chunkCount; i++) {
+        const head = await readBagRecordHead(this.window, offset, this.uri);
+        if (head.op !== OP.chunkInfo)
+          throw new DecodeError(`rosbag: expected a chunk info record in the index, got op ${head.op}`, {
+            uri: this.uri,
+            offset,
+          });
+        const data = await this.window.read(head.dataOffset, head.dataLength);
+        const counts = new Map<number, number>();
+        for (let at = 0; at + 8 <= data.byteLength; at += 8) counts.set(u32(data, at), u32(data, at + 4));
+        index.chunks.push({
+          chunkPos: u64Field(head, 'chunk_pos', this.uri),
+          startTime: timeField(head, 'start_time', this.uri),
+          endTime: timeField(head, 'end_time', this.uri),
+          counts,
+        });
+        offset = head.end;
+      }
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      rejects.push({
+        uri: this.uri,
+        offset: error.where.offset,
+        reason: 'bad_index',
+        message: `${error.detail}; reading records in file order instead`,
+      });
+      return undefined;
+    }
+    return index;
+  }
+
+  /** Registers a connection record (top level or inside a chunk); the first definition of an id wins. */
+  async addConnection(head: BagRecordHead, rejects: Reject[], chunkData?: Uint8Array): Promise<LogChannel> {
+    const id = u32Field(head, 'conn', this.uri);
+    const known = this.channels.get(id);
+    if (known !== undefined) return known;
+    const data = chunkData ?? (await this.window.read(head.dataOffset, head.dataLength));
+    const conn = parseFields(data, head.offset, this.uri);
+    const topic = stringField(head, 'topic') ?? stringField(conn, 'topic') ?? '';
+    const schemaName = stringField(conn, 'type') ?? '';
+    const definition = stringField(conn, 'message_definition');
+    let decoder: MessageDecoder | undefined;
+    if (definition === undefined || schemaName === '') {
+      rejects.push({
+        uri: this.uri,
+        offset: head.offset,
+        reason: 'no_message_definition',
+        message: `rosbag: connection ${id} on topic ${topic} has no message definition; its messages are skipped`,
+      });
+    } else {
+      const key = `${schemaName}\n${definition}`;
+      decoder = this.decoders.get(key);
+      if (decoder === undefined) {
+        try {
+          decoder = messageDecoder('ros1', definition);
+          this.decoders.set(key, decoder);
+        } catch (error) {
+          rejects.push({
+            uri: this.uri,
+            offset: head.offset,
+            reason: 'bad_message_definition',
+            message: `rosbag: cannot parse the ${schemaName} definition of topic ${topic}: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+      }
+    }
+    const channel: LogChannel = { topic, schemaName, encoding: 'ros1', decoder };
+    this.channels.set(id, channel);
+    return channel;
+  }
+
+  /**
+   * Reads one chunk record: decompresses it and lists its messages sorted by record time. A chunk that
+   * fails to decompress or holds a damaged record is reported and the messages before the damage kept.
+   */
+  async readChunk(head: BagRecordHead): Promise<ChunkContents> {
+    const rejects: Reject[] = [];
+    const uri = this.uri;
+    const compression = stringField(head, 'compression') ?? 'none';
+    const size = u32Field(head, 'size', uri);
+    const stored = await this.window.read(head.dataOffset, head.dataLength);
+    let data: Uint8Array;
+    const compressed = compression !== 'none';
+    if (!compressed) {
+      data = stored;
+    } else {
+      const decompress = this.decompress[compression];
+      if (decompress === undefined) {
+        rejects.push({
+          uri,
+          offset: head.offset,
+          reason: 'unsupported_compression',
+          message: `rosbag: chunk compression ${compression} has no decompressor`,
+        });
+        return { messages: [], rejects };
+      }
+      try {
+        data = decompress(stored, size);
+      } catch (error) {
+        rejects.push({
+          uri,
+          offset: head.offset,
+          reason: 'bad_chunk',
+          message: `rosbag: ${compression} chunk does not decompress: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return { messages: [], rejects };
+      }
+      if (data.byteLength !== size) {
+        rejects.push({
+          uri,
+          offset: head.offset,
+          reason: 'bad_chunk',
+          message: `rosbag: ${compression} chunk decompressed to ${data.byteLength} bytes, header says ${size}`,
+        });
+        return { messages: [], rejects };
+      }
+    }
+    const chunkRef = { uri, offset: head.offset, length: head.end - head.offset, compressed: true };
+    const messages: RawMessage[] = [];
+    let at = 0;
+    while (at < data.byteLength) {
+      // Offsets inside a compressed chunk are not file offsets; report the chunk instead.
+      const where = compressed ? head.offset : head.dataOffset + at;
+      if (at + 4 > data.byteLength) {
+        rejects.push({
+          uri,
+          offset: where,
+          reason: 'bad_record',
+          message: 'rosbag: record header cut at the end of the chunk',
+        });
+        break;
+      }
+      const headerLength = u32(data, at);
+      const dataLenAt = at + 4 + headerLength;
+      if (dataLenAt + 4 > data.byteLength) {
+        rejects.push({
+          uri,
+          offset: where,
+          reason: 'bad_record',
+          message: `rosbag: record header length ${headerLength} runs past the chunk`,
+        });
+        break;
+      }
+      const dataLength = u32(data, dataLenAt);
+      const dataAt = dataLenAt + 4;
+      if (dataAt + dataLength > data.byteLength) {
+        rejects.push({
+          uri,
+          offset: where,
+          reason: 'bad_record',
+          message: `rosbag: record data length ${dataLength} runs past the chunk`,
+        });
+        break;
+      }
+      let fields: Map<string, Uint8Array>;
+      try {
+        fields = parseFields(data.subarray(at + 4, dataLenAt), where, uri);
+      } catch (error) {
+        rejects.push({
+          uri,
+          offset: where,
+          reason: 'bad_record',
+          message: error instanceof DecodeError ? error.detail : String(error),
+        });
+        break;
+      }
+      const op = fields.get('op')?.[0];
+      const conn = fields.get('conn');
+      const body = data.subarray(dataAt, dataAt + dataLength);
+      if (op === OP.connection && conn !== undefined) {
+        const recordHead: BagRecordHead = {
+          offset: where,
+          op,
+          fields,
+          dataOffset: where,
+          dataLength,
+          end: where,
+        };
+        await this.addConnection(recordHead, rejects, body);
+      } else if (op === OP.messageData && conn !== undefined && conn.byteLength >= 4) {
+        const time = fields.get('time');
+        const id = u32(conn, 0);
+        const channel = this.channels.get(id);
+        if (time === undefined || time.byteLength < 8) {
+          rejects.push({
+            uri,
+            offset: where,
+            reason: 'bad_record',
+            message: 'rosbag: message record without time',
+          });
+        } else if (channel === undefined) {
+          if (!this.unknownReported.has(id)) {
+            this.unknownReported.add(id);
+            rejects.push({
+              uri,
+              offset: where,
+              reason: 'unknown_connection',
+              message: `rosbag: message on connection ${id} that no connection record defines`,
+            });
+          }
+        } else {
+          // Messages of undecodable connections are kept so that summaries count them; decoding skips them.
+          const dataOffset = compressed ? undefined : head.dataOffset + dataAt;
+          messages.push({
+            logTime: timeAt(time, 0),
+            channel,
+            data: body,
+            dataOffset,
+            ref:
+              dataOffset === undefined
+                ? chunkRef
+                : { uri, offset: dataOffset, length: dataLength, compressed: false },
+          });
+        }
+      }
+      at = dataAt + dataLength;
+    }
+    // In a chunk cut by the end of the file the last record is cut too; the caller reports the cut once.
+    if (head.cut === true && rejects.at(-1)?.reason === 'bad_record') rejects.pop();
+    return { messages: sortByLogTime(messages), rejects };
+  }
+
+  /**
+   * All messages, chunk by chunk. With an index, chunks are merged in log-time order; without one
+   * (unfinished recording, cut file), chunks come in file order, each sorted, and the scan stops at the
+   * first record that is cut or damaged with a `truncated` Reject naming its offset.
+   */
+  async *chunks(index: BagIndex | undefined, rejects: Reject[]): AsyncIterable<ChunkContents> {
+    if (rejects.length > 0) yield { messages: [], rejects: rejects.splice(0) };
+    if (index !== undefined) {
+      const plans = [...index.chunks].sort((a, b) =>
+        a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : 0,
+      );
+      yield* mergeChunks(plans, async (plan) => {
+        try {
+          const head = await readBagRecordHead(this.window, plan.chunkPos, this.uri);
+          if (head.op !== OP.chunk)
+            throw new DecodeError(`rosbag: index points at op ${head.op}, not a chunk`, {
+              uri: this.uri,
+              offset: plan.chunkPos,
+            });
+          return await this.readChunk(head);
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error;
+          return {
+            messages: [],
+            rejects: [{ uri: this.uri, offset: plan.chunkPos, reason: 'bad_chunk', message: error.detail }],
+          };
+        }
+      });
+      return;
+    }
+    let offset = this.bodyStart;
+    while (offset < this.window.size) {
+      let head: BagRecordHead;
+      try {
+        head = await readBagRecordHead(this.window, offset, this.uri, { partial: true });
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        yield {
+          messages: [],
+          rejects: [
+            {
+              uri: this.uri,
+              offset,
+              reason: 'truncated',
+              message: `${error.detail}; messages after byte ${offset} are lost`,
+            },
+          ],
+        };
+        return;
+      }
+      if (head.cut === true) {
+        // An uncompressed chunk cut by the end of the file still holds whole messages before the cut.
+        const salvage = head.op === OP.chunk && (stringField(head, 'compression') ?? 'none') === 'none';
+        const contents = salvage ? await this.readChunk(head) : { messages: [], rejects: [] };
+        contents.rejects.push({
+          uri: this.uri,
+          offset,
+          reason: 'truncated',
+          message: `rosbag: record at byte ${offset} is cut by the end of the file; messages after byte ${offset} are lost${salvage ? ' except those before the cut' : ''}`,
+        });
+        yield contents;
+        return;
+      }
+      if (head.op === OP.chunk) yield await this.readChunk(head);
+      else if (head.op === OP.connection) {
+        const connRejects: Reject[] = [];
+        await this.addConnection(head, connRejects);
+        if (connRejects.length > 0) yield { messages: [], rejects: connRejects };
+      }
+      offset = head.end;
+    }
+  }
+}
