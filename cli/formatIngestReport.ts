@@ -42,6 +42,17 @@ export function formatIngestReport(report: IngestReport): string {
     for (const w of report.warnings.slice(0, 10)) lines.push(`  ${w}`);
     if (report.warnings.length > 10) lines.push(`  … ${report.warnings.length - 10} more with --json`);
   }
+  if (report.topics && Object.keys(report.topics.messages).length > 0) {
+    const t = report.topics;
+    const messages = Object.values(t.messages).reduce((a, b) => a + b, 0);
+    const into = Object.entries(t.rows)
+      .filter(([, n]) => n > 0)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(', ');
+    lines.push(
+      `Topics: ${messages} messages on ${Object.keys(t.messages).length} topic(s)${into ? ` → ${into}` : ''}`,
+    );
+  }
   lines.push(`Rows: ${report.rows.in} in, ${report.rows.out} out, ${report.rows.rejected} rejected`);
   for (const [reason, count] of Object.entries(report.rows.rejectedByReason))
     lines.push(`  ${reason}: ${count}`);

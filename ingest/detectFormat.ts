@@ -3,7 +3,7 @@ export { isGzip } from './can/sniff.js';
 import { sniffNmea } from './nmea/sniff.js';
 
 /** Input formats the ingest worker knows. */
-export type InputFormat = 'dbc' | 'candump' | 'asc' | 'blf' | 'trc' | 'nmea';
+export type InputFormat = 'dbc' | 'candump' | 'asc' | 'blf' | 'trc' | 'nmea' | 'rosbag' | 'mcap';
 
 /** How many leading bytes format detection looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -14,6 +14,8 @@ export const SNIFF_BYTES = 64 * 1024;
  */
 export function detectFormat(head: Uint8Array): InputFormat | undefined {
   if (head.byteLength === 0) return undefined;
+  if (startsWith(head, ROSBAG_MAGIC)) return 'rosbag';
+  if (startsWith(head, MCAP_MAGIC)) return 'mcap';
   const can = sniffCanLog(head);
   if (can) return can;
   if (sniffNmea(head)) return 'nmea';
@@ -25,4 +27,15 @@ export function detectFormat(head: Uint8Array): InputFormat | undefined {
 export function sniffDbc(head: Uint8Array): boolean {
   const text = new TextDecoder('latin1').decode(head.subarray(0, SNIFF_BYTES));
   return /^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|CM_\s+")/.test(text) || /^BO_\s+\d+\s+\w+\s*:/m.test(text);
+}
+
+/** ROS 1 bag format 2.0 (ROS wiki, Bags/Format/2.0). */
+const ROSBAG_MAGIC = new TextEncoder().encode('#ROSBAG V2.0\n');
+/** MCAP magic: 0x89 "MCAP0" CR LF (MCAP spec, Magic). */
+const MCAP_MAGIC = Uint8Array.of(0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a);
+
+function startsWith(head: Uint8Array, magic: Uint8Array): boolean {
+  if (head.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (head[i] !== magic[i]) return false;
+  return true;
 }

@@ -10,7 +10,11 @@ import {
   type CanFramesBatch,
   type CanSignalsBatch,
   type DrivesBatch,
+  EGO_MOTION,
+  type EgoMotionBatch,
   type GpsBatch,
+  IMU,
+  type ImuBatch,
   type TableDef,
 } from '../catalog/tables.js';
 import { AdlakeError } from '../core/errors.js';
@@ -24,6 +28,11 @@ import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
 import { gpsColumns, trackDistance } from './gpsColumns.js';
 import { readNmea } from './nmea/readNmea.js';
+import { readMcap } from './mcap/readMcap.js';
+import { readBag } from './rosbag/readBag.js';
+import { loadDecompressors } from './rosmsg/decompressors.js';
+import type { Decompressors } from './rosmsg/LogMessage.js';
+import { TopicTables } from './topics/topicTables.js';
 import type { IngestReport, InputReport, TableReport } from './ingestReport.js';
 
 /** One raw input, opened by an adapter (local file now, S3 later). */
@@ -82,6 +91,7 @@ export interface DriveResult {
   rows: IngestReport['rows'];
   can: NonNullable<IngestReport['can']>;
   gps: NonNullable<IngestReport['gps']>;
+  topics: NonNullable<IngestReport['topics']>;
   drive?: NonNullable<IngestReport['drive']>;
   rejects: Reject[];
 }
@@ -126,7 +136,13 @@ async function ingestWith(
   options: IngestDriveOptions,
   writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
 ): Promise<DriveResult> {
-  const writers = { frames: writer(CAN_FRAMES), signals: writer(CAN_SIGNALS), gps: writer(GPS) };
+  const writers = {
+    frames: writer(CAN_FRAMES),
+    signals: writer(CAN_SIGNALS),
+    gps: writer(GPS),
+    imu: writer(IMU),
+    egoMotion: writer(EGO_MOTION),
+  };
   try {
     return await ingestInto(options, writers, writer);
   } catch (error) {
@@ -141,10 +157,14 @@ async function ingestInto(
     frames: PartitionedTableWriter<CanFramesBatch>;
     signals: PartitionedTableWriter<CanSignalsBatch>;
     gps: PartitionedTableWriter<GpsBatch>;
+    imu: PartitionedTableWriter<ImuBatch>;
+    egoMotion: PartitionedTableWriter<EgoMotionBatch>;
   },
   writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
 ): Promise<DriveResult> {
   const can = new CanTables(writers.frames, writers.signals, options.dbcs);
+  const topics = new TopicTables({ gps: writers.gps, imu: writers.imu, egoMotion: writers.egoMotion, can });
+  let decompressors: Decompressors | undefined;
   const gpsCounts = { fixes: 0 };
   const distance = trackDistance();
   const span = timeSpan();
@@ -179,6 +199,18 @@ async function ingestInto(
           }
           if (batch.records.length > 0) await writers.gps.append(gpsColumns(batch.records));
         }
+      } else if (input.format === 'rosbag' || input.format === 'mcap') {
+        decompressors ??= await loadDecompressors();
+        const read = input.format === 'rosbag' ? readBag : readMcap;
+        for await (const batch of read(countedSource(input.source(), progress), {
+          uri: input.uri,
+          decompress: decompressors,
+        })) {
+          rejects.add(batch.rejects, report);
+          report.records = (report.records ?? 0) + batch.records.length;
+          await topics.add(batch.records, (t) => span.add(t));
+        }
+        await topics.flush();
       } else if (input.format !== 'dbc') {
         for await (const batch of readCan(input, options.inflate, progress)) {
           rejects.add(batch.rejects, report);
@@ -201,6 +233,8 @@ async function ingestInto(
     ...(await writers.frames.close()),
     ...(await writers.signals.close()),
     ...(await writers.gps.close()),
+    ...(await writers.imu.close()),
+    ...(await writers.egoMotion.close()),
   ];
   let drive: DriveResult['drive'];
   if (span.first !== undefined && span.last !== undefined) {
@@ -237,6 +271,7 @@ async function ingestInto(
     },
     can: can.counts,
     gps: gpsCounts,
+    topics: topics.counts,
     ...(drive ? { drive } : {}),
     rejects: rejects.details,
   };
@@ -289,6 +324,23 @@ function timeSpan(): { add(t: bigint): void; first?: bigint; last?: bigint } {
     },
   };
   return span;
+}
+
+/** Reports the furthest byte read so far (for progress) while passing reads through. */
+function countedSource(source: RandomAccessSource, onBytes: (bytes: number) => void): RandomAccessSource {
+  let furthest = 0;
+  return {
+    uri: source.uri,
+    size: () => source.size(),
+    read: async (offset, length) => {
+      const bytes = await source.read(offset, length);
+      if (offset + bytes.length > furthest) {
+        furthest = offset + bytes.length;
+        onBytes(furthest);
+      }
+      return bytes;
+    },
+  };
 }
 
 /** Passes a stream through, reporting the bytes seen so far (for progress). */

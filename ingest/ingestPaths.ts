@@ -193,9 +193,15 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       inputs,
       tables: result?.tables ?? {},
       rows: result?.rows ?? { in: 0, out: 0, rejected: 0, rejectedByReason: {} },
-      ...(result ? { can: result.can, gps: result.gps } : {}),
+      ...(result ? { can: result.can, gps: result.gps, topics: result.topics } : {}),
       ...(result?.drive ? { drive: result.drive } : {}),
-      warnings: dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
+      warnings: [
+        ...dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
+        ...Object.entries(result?.topics.unmapped ?? {}).map(
+          ([topic, n]) =>
+            `topic ${topic}: ${n} messages of a type with no curated table; not stored (topics_* tables are not built yet)`,
+        ),
+      ],
       rejects: result?.rejects ?? [],
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,5 +1,6 @@
 import type { Reject } from '../core/reject.js';
 import type { InputFormat } from './detectFormat.js';
+import type { TopicCounts } from './topics/topicTables.js';
 
 export type InputStatus = 'ingested' | 'duplicate' | 'quarantined' | 'dbc' | 'partial';
 
@@ -44,6 +45,8 @@ export interface IngestReport {
     signals: number;
   };
   gps?: { fixes: number };
+  /** Bag/MCAP messages per topic, rows they gave per table, and topics not stored yet. */
+  topics?: TopicCounts;
   drive?: { start: string; end: string; durationS: number; distanceM: number };
   /** Things that were accepted but look wrong, e.g. DBC warnings (`file:line: message`). */
   warnings: string[];

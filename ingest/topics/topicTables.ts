@@ -42,7 +42,7 @@ export class TopicTables {
   ) {}
 
   /** Adds messages; `onTime` sees each record's time (for the drive's span). */
-  async add(messages: readonly TopicMessage[], onTime: (t: bigint) => void): Promise<void> {
+  async add(messages: readonly TopicMessage[], onTime: (t: bigint) => void = () => undefined): Promise<void> {
     for (const m of messages) {
       this.counts.messages[m.topic] = (this.counts.messages[m.topic] ?? 0) + 1;
       const mapped = mapMessage(m);

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalObjectStore } from '../../catalog/localObjectStore.js';
+import { ingestPaths } from '../../ingest/ingestPaths.js';
+import { openDuck, sqlString, type Duck } from '../catalog/duckdb.js';
+
+const DATA = resolve('../shared/data');
+
+describe('ingest of ROS bags and MCAP into the curated tables', () => {
+  let lake: string;
+  let duck: Duck;
+  beforeAll(async () => {
+    lake = await mkdtemp(join(tmpdir(), 'adlake-logs-'));
+    duck = await openDuck();
+  });
+  afterAll(async () => {
+    duck?.close();
+    await rm(lake, { recursive: true, force: true });
+  });
+  const count = async (table: string, vehicle: string): Promise<number> => {
+    const [row] = await duck.rows(
+      `SELECT count(*) AS n FROM read_parquet(${sqlString(join(lake, `tables/${table}/vehicle=${vehicle}/**/*.parquet`))})`,
+    );
+    return Number(row?.n);
+  };
+
+  it('maps a real Husky bag (bz2 chunks): NavSatFix → gps, Imu → imu, Odometry → ego_motion', async () => {
+    const store = await LocalObjectStore.open({ root: lake });
+    const report = await ingestPaths({
+      store,
+      paths: [join(DATA, 'rosbag/robot_localization/test1.bag')],
+      dbcs: [],
+      vehicle: 'husky',
+    });
+    expect(report.status).toBe('ingested');
+    expect(report.inputs[0]?.format).toBe('rosbag');
+    expect(report.topics?.rows).toEqual({ gps: 989, imu: 11_865, ego_motion: 3952, can_frames: 0 });
+    expect(await count('gps', 'husky')).toBe(989);
+    expect(await count('imu', 'husky')).toBe(11_865);
+    expect(await count('ego_motion', 'husky')).toBe(3952);
+    const [fix] = await duck.rows(`
+      SELECT min(lat) AS lat, min(alt_hae) AS alt, strftime(min(t), '%Y-%m-%d') AS day
+      FROM read_parquet(${sqlString(join(lake, 'tables/gps/vehicle=husky/**/*.parquet'))})`);
+    expect(fix?.day).toBe('2015-05-21');
+    expect(Number(fix?.lat)).toBeGreaterThan(40);
+  });
+
+  it('keeps turtlesim Twist as ego_motion and reports the topics it cannot store yet', async () => {
+    const store = await LocalObjectStore.open({ root: lake });
+    const report = await ingestPaths({
+      store,
+      paths: [join(DATA, 'rosbag/foxglove-rosbag/example-lz4.bag')],
+      dbcs: [],
+      vehicle: 'turtle',
+    });
+    expect(report.topics?.rows.ego_motion).toBe(357 + 208);
+    expect(report.topics?.messages['/turtle1/pose']).toBe(1344);
+    expect(report.warnings.some((w) => w.includes('/turtle1/pose'))).toBe(true);
+  });
+
+  it('reads a ROS 2 MCAP (zstd) and quarantines a 0-byte bag', async () => {
+    const store = await LocalObjectStore.open({ root: lake });
+    const report = await ingestPaths({
+      store,
+      paths: [
+        join(DATA, 'mcap/evo/nav2_turtlebot.mcap'),
+        join(DATA, 'rosbag/foxglove-rosbag/empty-file.bag'),
+      ],
+      dbcs: [],
+      vehicle: 'nav2',
+    });
+    expect(report.inputs.find((i) => i.uri.endsWith('.mcap'))?.format).toBe('mcap');
+    expect(report.topics?.rows.ego_motion).toBeGreaterThan(0);
+    expect(await count('ego_motion', 'nav2')).toBe(report.topics?.rows.ego_motion);
+    expect(report.inputs.find((i) => i.uri.endsWith('empty-file.bag'))).toMatchObject({
+      status: 'quarantined',
+      reason: 'empty_file',
+    });
+  });
+});
