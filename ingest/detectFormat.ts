@@ -3,7 +3,17 @@ export { isGzip } from './can/sniff.js';
 import { sniffNmea } from './nmea/sniff.js';
 
 /** Input formats the ingest worker knows. */
-export type InputFormat = 'dbc' | 'candump' | 'asc' | 'blf' | 'trc' | 'nmea' | 'rosbag' | 'mcap';
+export type InputFormat =
+  | 'dbc'
+  | 'candump'
+  | 'asc'
+  | 'blf'
+  | 'trc'
+  | 'nmea'
+  | 'rosbag'
+  | 'mcap'
+  /** A ROS 2 bag folder's `metadata.yaml`: recorded as an input, not decoded (the MCAP files are). */
+  | 'rosbag2_metadata';
 
 /** How many leading bytes format detection looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -20,6 +30,9 @@ export function detectFormat(head: Uint8Array): InputFormat | undefined {
   if (can) return can;
   if (sniffNmea(head)) return 'nmea';
   if (sniffDbc(head)) return 'dbc';
+  if (/^\s*rosbag2_bagfile_information\s*:/m.test(new TextDecoder('latin1').decode(head.subarray(0, 4096)))) {
+    return 'rosbag2_metadata';
+  }
   return undefined;
 }
 

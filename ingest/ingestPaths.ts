@@ -88,6 +88,10 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         });
         continue;
       }
+      if (format === 'rosbag2_metadata') {
+        report.status = 'sidecar';
+        continue;
+      }
       if (format === 'dbc') {
         try {
           dbcs.push(await loadDbc(input));

@@ -2,7 +2,8 @@ import type { Reject } from '../core/reject.js';
 import type { InputFormat } from './detectFormat.js';
 import type { TopicCounts } from './topics/topicTables.js';
 
-export type InputStatus = 'ingested' | 'duplicate' | 'quarantined' | 'dbc' | 'partial';
+/** `sidecar`: a known companion file (rosbag2 metadata.yaml), recorded but not decoded. */
+export type InputStatus = 'ingested' | 'duplicate' | 'quarantined' | 'dbc' | 'partial' | 'sidecar';
 
 export interface InputReport {
   uri: string;

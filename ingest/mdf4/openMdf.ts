@@ -239,23 +239,86 @@ async function readChannels(
       floatInput: channel.dataType === 'float_le' || channel.dataType === 'float_be',
     });
     if (conversion) channel.conversion = conversion;
-    group.channels.push(channel);
-
     const composition = cn.links[1] ?? 0;
-    if (composition !== 0) {
-      const header = await source.read(composition, 4);
-      const compositionId = String.fromCharCode(header[2] ?? 0, header[3] ?? 0);
-      if (compositionId === 'CN') {
-        // §6.16.3 structure: children address bytes of the same record; CANedge's CAN_DataFrame.* live here.
-        await readChannels(file, composition, group, seen, channel.name);
-      } else {
-        warn(
-          file,
-          `mdf4: channel ${JSON.stringify(channel.name)} has a ##${compositionId} composition (arrays are not expanded; ` +
-            `the channel reads as its first element) at block 0x${composition.toString(16)}`,
-        );
-      }
+    const compositionId = composition === 0 ? '' : await blockId(file, composition);
+    if (compositionId === 'CA') {
+      group.channels.push(...(await expandArray(file, channel, composition)));
+    } else {
+      group.channels.push(channel);
+    }
+    if (compositionId === 'CN') {
+      // §6.16.3 structure: children address bytes of the same record; CANedge's CAN_DataFrame.* live here.
+      await readChannels(file, composition, group, seen, channel.name);
+    } else if (compositionId !== '' && compositionId !== 'CA') {
+      warn(
+        file,
+        `mdf4: unexpected ##${compositionId} composition of ${JSON.stringify(channel.name)} at block 0x${composition.toString(16)}`,
+      );
     }
     cnLink = cn.links[0] ?? 0;
   }
+}
+
+async function blockId(file: MdfFile, offset: number): Promise<string> {
+  const header = await file.source.read(offset, 4);
+  return String.fromCharCode(header[2] ?? 0, header[3] ?? 0);
+}
+
+/** Arrays with more elements than this stay one channel (their first element), with a warning. */
+const MAX_ARRAY_ELEMENTS = 65_536;
+
+/**
+ * §6.18 CA block with "CN template" storage: the channel is an array whose element k (row-major index
+ * `[i][j]...`) sits at `cn_byte_offset + k * ca_byte_offset_base`, invalidation bit `+ k * ca_inval_bit_pos_base`.
+ * Each element becomes a channel named `name[i][j]`. Other storage types are left as the first element.
+ */
+async function expandArray(file: MdfFile, channel: MdfChannel, offset: number): Promise<MdfChannel[]> {
+  const ca = await readBlock(file.source, offset, ['CA']);
+  const d = ca.view;
+  const where = `at block 0x${offset.toString(16)}`;
+  if (d.byteLength < 16) throw new DecodeError('mdf4: ##CA block too short', { uri: file.uri, offset });
+  const storage = d.getUint8(1);
+  const ndim = d.getUint16(2, true);
+  const flags = d.getUint32(4, true);
+  const byteBase = d.getInt32(8, true);
+  const invalidBase = d.getUint32(12, true);
+  if (d.byteLength < 16 + 8 * ndim)
+    throw new DecodeError('mdf4: ##CA block shorter than its dimensions', { uri: file.uri, offset });
+  const dims: number[] = [];
+  for (let i = 0; i < ndim; i++) dims.push(Number(d.getBigUint64(16 + 8 * i, true)));
+  const total = dims.reduce((a, b) => a * b, 1);
+  if (storage !== 0 || (flags & 1) !== 0 || total > MAX_ARRAY_ELEMENTS || total < 1) {
+    warn(
+      file,
+      `mdf4: array channel ${JSON.stringify(channel.name)} (storage ${storage}, flags 0x${flags.toString(16)}, ${total} elements) is read as its first element ${where}`,
+    );
+    return [channel];
+  }
+  // Bit 6 "inverse layout": elements are stored column-major.
+  const columnMajor = (flags & 0x40) !== 0;
+  const elements: MdfChannel[] = [];
+  for (let k = 0; k < total; k++) {
+    const index: number[] = new Array<number>(ndim).fill(0);
+    let rest = k;
+    if (columnMajor) {
+      for (let i = 0; i < ndim; i++) {
+        index[i] = rest % dims[i]!;
+        rest = Math.floor(rest / dims[i]!);
+      }
+    } else {
+      for (let i = ndim - 1; i >= 0; i--) {
+        index[i] = rest % dims[i]!;
+        rest = Math.floor(rest / dims[i]!);
+      }
+    }
+    const element: MdfChannel = {
+      ...channel,
+      name: `${channel.name}${index.map((i) => `[${i}]`).join('')}`,
+      byteOffset: channel.byteOffset + k * byteBase,
+    };
+    if (channel.invalidationBit !== undefined)
+      element.invalidationBit = channel.invalidationBit + k * invalidBase;
+    elements.push(element);
+  }
+  return elements;
 }

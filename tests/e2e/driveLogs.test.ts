@@ -79,4 +79,19 @@ describe('ingest of ROS bags and MCAP into the curated tables', () => {
       reason: 'empty_file',
     });
   });
+
+  it('ingests a ROS 2 bag folder: its MCAP files, with metadata.yaml recorded as a sidecar', async () => {
+    const store = await LocalObjectStore.open({ root: lake });
+    const report = await ingestPaths({
+      store,
+      paths: [join(DATA, 'mcap/rosbag2/talker')],
+      dbcs: [],
+      vehicle: 'talker',
+    });
+    expect(report.inputs.map((i) => [i.format, i.status]).sort()).toEqual([
+      ['mcap', 'ingested'],
+      ['rosbag2_metadata', 'sidecar'],
+    ]);
+    expect(report.topics?.messages).toEqual({ '/topic': 10, '/rosout': 10 });
+  });
 });
