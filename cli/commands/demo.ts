@@ -13,8 +13,9 @@ export const demoCommand: Command = {
   description: [
     'Simulates a scripted route with known maneuvers (accelerate, cruise above 120 km/h, lane change, left',
     'turn, right turn, hard brake, stop), writes what a data logger would (demo.dbc, can0.log in candump -L',
-    'format with undocumented ids mixed in, gps.nmea at 10 Hz) to <out>/drive, the true maneuver intervals to',
-    '<out>/ground_truth.json, then ingests the drive into the lake and prints the summary.',
+    'format with undocumented ids mixed in, gps.nmea at 10 Hz) to <out>/drive, the same drive as a ROS 1-profile',
+    'MCAP file (NavSatFix, Imu, TwistStamped, can_msgs/Frame) to <out>/containers/drive.mcap, the true maneuver',
+    'intervals to <out>/ground_truth.json, then ingests <out>/drive into the lake and prints the summary.',
   ].join('\n'),
   options: {
     seed: { type: 'string', description: 'Seed of the generator', default: '1', valueName: 'n' },
@@ -38,7 +39,7 @@ export const demoCommand: Command = {
     const generated = {
       seed,
       folder: files.folder,
-      files: { dbc: files.dbc, candump: files.candump, nmea: files.nmea },
+      files: { dbc: files.dbc, candump: files.candump, nmea: files.nmea, mcap: files.mcap },
       groundTruth: groundTruthPath,
       maneuvers: files.drive.groundTruth.maneuvers,
     };

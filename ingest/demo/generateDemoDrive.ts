@@ -25,6 +25,10 @@ export interface DemoDrive {
   seed: number;
   startNs: bigint;
   dbc: string;
+  /** The CAN frames, in time order. */
+  frames: () => Iterable<DemoFrame>;
+  /** The GNSS fixes (10 Hz), in time order. */
+  fixes: () => Iterable<DemoFix>;
   /** candump -L lines (without newlines), in time order. */
   candump: () => Iterable<string>;
   /** NMEA 0183 sentences (GGA + RMC at 10 Hz), in time order. */
@@ -73,19 +77,42 @@ export function generateDemoDrive(options: { seed?: number } = {}): DemoDrive {
     seed,
     startNs,
     dbc: demoDbcText(),
-    candump: () => candumpLines(route.states, route.dt, startSeconds, seed),
-    nmea: () => nmeaLines(route.states, route.dt, startSeconds, seed),
+    frames: () => canFrames(route.states, route.dt, startSeconds, seed),
+    fixes: () => gpsFixes(route.states, route.dt, startSeconds, seed),
+    candump: () => candumpLines(canFrames(route.states, route.dt, startSeconds, seed)),
+    nmea: () => nmeaLines(gpsFixes(route.states, route.dt, startSeconds, seed)),
     groundTruth,
     states: route.states,
   };
 }
 
-function* candumpLines(
-  states: VehicleState[],
-  dt: number,
-  startSeconds: number,
-  seed: number,
-): Iterable<string> {
+/** One CAN frame of the demo bus. */
+export interface DemoFrame {
+  micros: bigint;
+  id: number;
+  extended: boolean;
+  data: Uint8Array;
+}
+
+/** One GNSS fix of the demo receiver, rounded to what NMEA carries (so every container holds the same). */
+export interface DemoFix {
+  micros: bigint;
+  lat: number;
+  lon: number;
+  /** Metres above mean sea level; the geoid separation is `DEMO_GEOID_SEPARATION`. */
+  alt: number;
+  speed: number;
+  course: number;
+}
+
+/** Geoid separation the demo receiver reports (metres, ellipsoid above geoid). */
+export const DEMO_GEOID_SEPARATION = 47;
+
+function* candumpLines(frames: Iterable<DemoFrame>): Iterable<string> {
+  for (const f of frames) yield `(${formatMicros(f.micros)}) can0 ${formatId(f.id, f.extended)}#${hex(f.data)}`;
+}
+
+function* canFrames(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<DemoFrame> {
   const random = seededRandom(seed ^ 0x5eed);
   const temperature = random.uniform(8, 28);
   const sources = [
@@ -132,7 +159,7 @@ function* candumpLines(
         data = new Uint8Array(source.u.length);
         for (let i = 0; i < data.length; i++) data[i] = random.int(0, 256);
       }
-      yield `(${formatMicros(micros)}) can0 ${formatId(id, extended)}#${hex(data)}`;
+      yield { micros, id, extended, data };
     }
   }
 }
@@ -209,12 +236,7 @@ function encode(data: Uint8Array, signal: DemoSignal, value: number): void {
   packSignal(data, BigInt(raw), signal);
 }
 
-function* nmeaLines(
-  states: VehicleState[],
-  dt: number,
-  startSeconds: number,
-  seed: number,
-): Iterable<string> {
+function* gpsFixes(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<DemoFix> {
   const random = seededRandom(seed ^ 0x6a5);
   const every = Math.round(0.1 / dt);
   const cosLat = Math.cos((ORIGIN.lat * Math.PI) / 180);
@@ -225,19 +247,41 @@ function* nmeaLines(
     const east = s.east + random.gauss(0.3);
     const lat = ORIGIN.lat + (north / EARTH_RADIUS) * (180 / Math.PI);
     const lon = ORIGIN.lon + (east / (EARTH_RADIUS * cosLat)) * (180 / Math.PI);
-    const alt = ORIGIN.alt + random.gauss(0.5);
-    const when = new Date(startSeconds * 1000 + Math.round(k * dt * 1000));
+    const alt = Math.round((ORIGIN.alt + random.gauss(0.5)) * 10) / 10;
+    const knots = Math.round((Math.max(0, s.speed + random.gauss(0.05)) / 0.514444) * 100) / 100;
+    yield {
+      micros: BigInt(startSeconds) * 1_000_000n + BigInt(Math.round(k * dt * 1000)) * 1000n,
+      lat: nmeaDegrees(lat),
+      lon: nmeaDegrees(lon),
+      alt,
+      speed: knots * 0.514444,
+      course: Math.round(((s.heading * 180) / Math.PI) * 10) / 10,
+    };
+  }
+}
+
+/** Degrees rounded as NMEA carries them (whole degrees + minutes to 6 decimals), as a reader computes them. */
+function nmeaDegrees(degrees: number): number {
+  const text = nmeaAngle(Math.abs(degrees), 1);
+  const minutesAt = text.length - 9; // minutes are always `MM.mmmmmm`
+  const value = Number(text.slice(0, minutesAt)) + Number(text.slice(minutesAt)) / 60;
+  return degrees < 0 ? -value : value;
+}
+
+function* nmeaLines(fixes: Iterable<DemoFix>): Iterable<string> {
+  for (const f of fixes) {
+    const when = new Date(Number(f.micros / 1000n));
     const time = `${pad(when.getUTCHours())}${pad(when.getUTCMinutes())}${pad(when.getUTCSeconds())}.${pad(Math.round(when.getUTCMilliseconds() / 10))}`;
     const date = `${pad(when.getUTCDate())}${pad(when.getUTCMonth() + 1)}${pad(when.getUTCFullYear() % 100)}`;
-    const latText = nmeaAngle(lat, 2);
-    const lonText = nmeaAngle(lon, 3);
-    const knots = Math.max(0, s.speed + random.gauss(0.05)) / 0.514444;
-    const course = (s.heading * 180) / Math.PI;
+    const latText = nmeaAngle(Math.abs(f.lat), 2);
+    const lonText = nmeaAngle(Math.abs(f.lon), 3);
+    const ns = f.lat >= 0 ? 'N' : 'S';
+    const ew = f.lon >= 0 ? 'E' : 'W';
     yield sentence(
-      `GPGGA,${time},${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},1,12,0.8,${alt.toFixed(1)},M,47.0,M,,`,
+      `GPGGA,${time},${latText},${ns},${lonText},${ew},1,12,0.8,${f.alt.toFixed(1)},M,${DEMO_GEOID_SEPARATION.toFixed(1)},M,,`,
     );
     yield sentence(
-      `GPRMC,${time},A,${latText},${lat >= 0 ? 'N' : 'S'},${lonText},${lon >= 0 ? 'E' : 'W'},${knots.toFixed(2)},${course.toFixed(1)},${date},,,A`,
+      `GPRMC,${time},A,${latText},${ns},${lonText},${ew},${(f.speed / 0.514444).toFixed(2)},${f.course.toFixed(1)},${date},,,A`,
     );
   }
 }

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { generateDemoDrive, type DemoDrive } from './generateDemoDrive.js';
+import { writeDemoMcap } from './writeDemoMcap.js';
 
 export interface DemoDriveFiles {
   drive: DemoDrive;
@@ -12,12 +13,14 @@ export interface DemoDriveFiles {
   candump: string;
   nmea: string;
   groundTruth: string;
+  /** The same drive as a ROS 1-profile MCAP file, beside the drive folder (not ingested by default). */
+  mcap: string;
 }
 
 /**
  * Writes a demo drive under `out`: the recordings in `out/drive/` (`demo.dbc`, `can0.log` in candump -L
- * format, `gps.nmea`) and the true maneuvers beside them in `out/ground_truth.json`, since ground truth is
- * not a recording and must not be ingested.
+ * format, `gps.nmea`), the same drive as MCAP in `out/containers/drive.mcap`, and the true maneuvers in
+ * `out/ground_truth.json` (ground truth is not a recording and must not be ingested).
  */
 export async function writeDemoDrive(out: string, options: { seed?: number } = {}): Promise<DemoDriveFiles> {
   const drive = generateDemoDrive(options);
@@ -28,7 +31,10 @@ export async function writeDemoDrive(out: string, options: { seed?: number } = {
     candump: join(folder, 'can0.log'),
     nmea: join(folder, 'gps.nmea'),
     groundTruth: join(out, 'ground_truth.json'),
+    mcap: join(out, 'containers', 'drive.mcap'),
   };
+  await mkdir(join(out, 'containers'), { recursive: true });
+  await writeDemoMcap(drive, files.mcap);
   await writeFile(files.dbc, drive.dbc);
   await writeLines(files.candump, drive.candump());
   await writeLines(files.nmea, drive.nmea(), '\r\n');

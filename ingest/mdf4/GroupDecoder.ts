@@ -3,7 +3,7 @@ import type { Conversion } from './compileConversion.js';
 import { compileRawReader, type RawReader, textDecoder } from './compileRawReader.js';
 import type { MdfChannel, MdfChannelGroup, MdfFile } from './model.js';
 import type { RecordBatch, VlsdBatch } from './readRecords.js';
-import { SignalData } from './signalData.js';
+import { SignalData } from './SignalData.js';
 import { warn } from './warn.js';
 
 /** One value of a non-numeric column: text, a number from a text table, raw bytes, or null (invalid/no entry). */
@@ -131,6 +131,13 @@ export class GroupDecoder {
       warn(
         file,
         `mdf4: channel ${JSON.stringify(channel.name)} of kind ${channel.kind} is not read (block 0x${channel.offset.toString(16)})`,
+      );
+      return undefined;
+    }
+    if (channel.kind === 'vlsd' && channel.byteOffset + 8 > group.dataBytes) {
+      warn(
+        file,
+        `mdf4: VLSD channel ${JSON.stringify(channel.name)} lies outside its record (block 0x${channel.offset.toString(16)}); left out`,
       );
       return undefined;
     }

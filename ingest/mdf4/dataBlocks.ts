@@ -32,6 +32,20 @@ const READ_CHUNK = 1 << 20;
  * is read to the end of the file.
  */
 export async function listDataPieces(file: MdfFile, link: number): Promise<DataPiece[]> {
+  let cache = pieceCache.get(file);
+  if (!cache) pieceCache.set(file, (cache = new Map<number, DataPiece[]>()));
+  let pieces = cache.get(link);
+  if (!pieces) {
+    pieces = await walkDataPieces(file, link);
+    cache.set(link, pieces);
+  }
+  return pieces;
+}
+
+/** Lists are walked once per file and link: each group of a data group reads the same list. */
+const pieceCache = new WeakMap<MdfFile, Map<number, DataPiece[]>>();
+
+async function walkDataPieces(file: MdfFile, link: number): Promise<DataPiece[]> {
   const pieces: DataPiece[] = [];
   if (link === 0) return pieces;
   const { source, uri } = file;

@@ -66,7 +66,8 @@ export async function openMdf(source: RandomAccessSource, options: OpenMdfOption
     throw new DecodeError('mdf4: not an MDF file (no MDF/UnFinMF id block)', { uri, offset: 0 });
   const idView = new DataView(id.buffer, id.byteOffset, id.byteLength);
   const versionText = String.fromCharCode(...id.subarray(8, 16)).trim();
-  const versionNumber = idView.getUint16(28, true);
+  // id_ver (u16, e.g. 410); some writers leave it 0, so fall back to the id_vers text ("4.10").
+  const versionNumber = idView.getUint16(28, true) || Math.round(Number.parseFloat(versionText) * 100) || 0;
   if (versionNumber < 400 || versionNumber >= 500) {
     throw new DecodeError(`mdf4: unsupported MDF version ${versionText} (only 4.x is read)`, {
       uri,
@@ -85,6 +86,7 @@ export async function openMdf(source: RandomAccessSource, options: OpenMdfOption
 
   // §6.3 HD: 6 links, then start time (u64 ns), tz and dst offsets (i16 min), time flags.
   const hd = await readBlock(source, 64, ['HD']);
+  if (hd.view.byteLength < 14) throw new DecodeError('mdf4: ##HD block too short', { uri, offset: 64 });
   const startRaw = hd.view.getBigUint64(0, true);
   const tzMinutes = hd.view.getInt16(8, true);
   const dstMinutes = hd.view.getInt16(10, true);

@@ -10,7 +10,8 @@ export interface ReadGroupOptions {
 /**
  * Streams one channel group's records as converted columns, one chunk per data read (about 1 MiB of records
  * or one DZ block): memory stays bounded by the chunk, not the file. Numeric channels are Float64Array (NaN
- * where the invalidation bit is set); text, byte-array and value-to-text channels are value arrays.
+ * where the invalidation bit is set); text, byte-array and value-to-text channels are value arrays (byte
+ * arrays may be views into the chunk buffer, which the reader never writes to).
  * `t` is the master channel (seconds since `file.startTimeNs` for a time master).
  */
 export async function* readGroup(

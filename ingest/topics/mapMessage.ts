@@ -134,7 +134,8 @@ function canFrame(m: TopicMessage, msg: Record<string, unknown>): CanFrame {
   const dlc = typeof msg.dlc === 'number' ? msg.dlc : bytes.length;
   return {
     t: stampOf(msg, m.logTime),
-    bus: m.topic,
+    // CAN drivers name the channel in frame_id (e.g. `can0`); without one, the topic names the bus.
+    bus: frameIdOf(msg) ?? m.topic,
     id: typeof msg.id === 'number' ? msg.id : 0,
     extended: msg.is_extended === true,
     dlc,

@@ -118,7 +118,7 @@ describe('mapMessage', () => {
     });
     expect(frame).toMatchObject({
       table: 'can_frames',
-      row: { id: 0x18fef100, extended: true, dlc: 3, bus: '/can/received' },
+      row: { id: 0x18fef100, extended: true, dlc: 3, bus: 'base_link' },
     });
     expect(frame.table === 'can_frames' && [...frame.row.data]).toEqual([1, 2, 3]);
     expect(mapMessage({ topic: '/rosout', schemaName: 'rosgraph_msgs/Log', logTime, message: {} })).toEqual({
