@@ -1,5 +1,6 @@
 import { sniffCanLog } from './can/sniff.js';
 export { isGzip } from './can/sniff.js';
+import { sniffMdf } from './mdf4/sniffMdf.js';
 import { sniffNmea } from './nmea/sniff.js';
 
 /** Input formats the ingest worker knows. */
@@ -12,6 +13,7 @@ export type InputFormat =
   | 'nmea'
   | 'rosbag'
   | 'mcap'
+  | 'mdf4'
   /** A ROS 2 bag folder's `metadata.yaml`: recorded as an input, not decoded (the MCAP files are). */
   | 'rosbag2_metadata';
 
@@ -26,6 +28,7 @@ export function detectFormat(head: Uint8Array): InputFormat | undefined {
   if (head.byteLength === 0) return undefined;
   if (startsWith(head, ROSBAG_MAGIC)) return 'rosbag';
   if (startsWith(head, MCAP_MAGIC)) return 'mcap';
+  if (sniffMdf(head)) return 'mdf4';
   const can = sniffCanLog(head);
   if (can) return can;
   if (sniffNmea(head)) return 'nmea';

@@ -27,6 +27,7 @@ import { CanTables } from './canTables.js';
 import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
 import { gpsColumns, trackDistance } from './gpsColumns.js';
+import { isCanFrameGroup, openMdf, readCanFrames } from './mdf4/index.js';
 import { readNmea } from './nmea/readNmea.js';
 import { readMcap } from './mcap/readMcap.js';
 import { readBag } from './rosbag/readBag.js';
@@ -92,6 +93,8 @@ export interface DriveResult {
   can: NonNullable<IngestReport['can']>;
   gps: NonNullable<IngestReport['gps']>;
   topics: NonNullable<IngestReport['topics']>;
+  /** Things that were read but look wrong or were left out, naming the input. */
+  warnings: string[];
   drive?: NonNullable<IngestReport['drive']>;
   rejects: Reject[];
 }
@@ -169,6 +172,7 @@ async function ingestInto(
   const distance = trackDistance();
   const span = timeSpan();
   const rejects = new RejectLog(options.maxRejectDetails ?? 100);
+  const warnings: string[] = [];
   const reports: InputReport[] = [];
   let bytesBefore = 0;
 
@@ -211,6 +215,21 @@ async function ingestInto(
           await topics.add(batch.records, (t) => span.add(t));
         }
         await topics.flush();
+      } else if (input.format === 'mdf4') {
+        const file = await openMdf(countedSource(input.source(), progress), { inflate: options.inflate });
+        for await (const batch of readCanFrames(file)) {
+          rejects.add(batch.rejects, report);
+          report.records = (report.records ?? 0) + batch.records.length;
+          for (const frame of batch.records) span.add(frame.t);
+          if (batch.records.length > 0) await can.add(batch.records);
+        }
+        for (const w of file.warnings) warnings.push(`${input.uri}: ${w}`);
+        const signalGroups = file.groups.filter((g) => !isCanFrameGroup(g) && !g.isVlsd && g.cycles > 0);
+        if (signalGroups.length > 0) {
+          warnings.push(
+            `${input.uri}: ${signalGroups.length} channel group(s) of measured signals not stored yet (only bus logging becomes rows)`,
+          );
+        }
       } else if (input.format !== 'dbc') {
         for await (const batch of readCan(input, options.inflate, progress)) {
           rejects.add(batch.rejects, report);
@@ -272,6 +291,7 @@ async function ingestInto(
     can: can.counts,
     gps: gpsCounts,
     topics: topics.counts,
+    warnings,
     ...(drive ? { drive } : {}),
     rejects: rejects.details,
   };

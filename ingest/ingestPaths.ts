@@ -200,6 +200,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       ...(result ? { can: result.can, gps: result.gps, topics: result.topics } : {}),
       ...(result?.drive ? { drive: result.drive } : {}),
       warnings: [
+        ...(result?.warnings ?? []),
         ...dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
         ...Object.entries(result?.topics.unmapped ?? {}).map(
           ([topic, n]) =>

@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalObjectStore } from '../../catalog/localObjectStore.js';
+import { ingestPaths } from '../../ingest/ingestPaths.js';
+import type { IngestReport } from '../../ingest/ingestReport.js';
+import { openDuck, sqlString, type Duck } from '../catalog/duckdb.js';
+
+const MDF = resolve('../shared/data/mdf4');
+const DBC = resolve('../shared/data/dbc/css-electronics/canmod-gps.dbc');
+
+describe('ingest of a CANedge MDF4 bus log with its DBC', () => {
+  let lake: string;
+  let report: IngestReport;
+  let duck: Duck;
+  beforeAll(async () => {
+    lake = await mkdtemp(join(tmpdir(), 'adlake-mdf-'));
+    const store = await LocalObjectStore.open({ root: lake });
+    report = await ingestPaths({
+      store,
+      paths: [join(MDF, 'css-electronics/00000005-60FEB5A8.MF4')],
+      dbcs: [{ path: DBC }],
+      vehicle: 'canedge',
+    });
+    duck = await openDuck();
+  });
+  afterAll(async () => {
+    duck?.close();
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('detects MDF4 by content, keeps every CAN_DataFrame and decodes the GNSS messages', async () => {
+    expect(report.inputs.find((i) => i.uri.endsWith('.MF4'))?.format).toBe('mdf4');
+    expect(report.status).toBe('ingested');
+    expect(report.tables.can_frames?.rows).toBe(5477);
+    expect(report.can?.decodedFrames).toBeGreaterThan(0);
+    const [pos] = await duck.rows(`
+      SELECT avg(value) FILTER (WHERE signal = 'Latitude') AS lat, avg(value) FILTER (WHERE signal = 'Longitude') AS lon
+      FROM read_parquet(${sqlString(join(lake, 'tables/can_signals/**/*.parquet'))})`);
+    // CANmod.gps near Horsens/Aarhus, Denmark.
+    expect(Number(pos?.lat)).toBeGreaterThan(55);
+    expect(Number(pos?.lat)).toBeLessThan(57);
+    expect(Number(pos?.lon)).toBeGreaterThan(9);
+    expect(Number(pos?.lon)).toBeLessThan(11);
+  });
+
+  it('reads an unfinalised log as far as it is valid, with a warning naming the file', async () => {
+    const store = await LocalObjectStore.open({ root: lake });
+    const unfinished = await ingestPaths({
+      store,
+      paths: [join(MDF, 'css-electronics/LOG/2F6913DB/00000004/00000001.MF4')],
+      dbcs: [],
+      vehicle: 'canedge',
+    });
+    expect(unfinished.tables.can_frames?.rows).toBeGreaterThan(0);
+    expect(unfinished.warnings.some((w) => w.includes('00000001.MF4') && /final/i.test(w))).toBe(true);
+  });
+});
