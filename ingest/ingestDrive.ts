@@ -74,6 +74,8 @@ export interface IngestDriveOptions {
   onProgress?: (bytesDone: number, detail: string) => void;
   /** Zlib inflate for BLF containers (a Node codec is supplied by the caller). */
   inflate: (bytes: Uint8Array) => Uint8Array;
+  /** Topics a drive must have (bag/MCAP); a missing one is a quality issue, the drive still lands. */
+  expectedTopics?: readonly string[];
   /** Detailed rejects kept in the report (all are counted). @default 100 */
   maxRejectDetails?: number;
   /**
@@ -264,9 +266,11 @@ async function ingestInto(
       durationS,
       distanceM: distance.metres,
     };
+    const issues = ingestIssues(span.first, span.last, topics.counts.messages, options);
+    for (const issue of issues) warnings.push(`drive ${options.driveId}: ${issue}`);
     const drives = writer(DRIVES);
     await drives.append(
-      driveRow(options, span.first, span.last, gpsCounts.fixes > 0 ? distance.metres : null),
+      driveRow(options, span.first, span.last, gpsCounts.fixes > 0 ? distance.metres : null, issues),
     );
     files.push(...(await drives.close()));
   }
@@ -303,6 +307,7 @@ function driveRow(
   first: bigint,
   last: bigint,
   distance: number | null,
+  issues: readonly string[],
 ): DrivesBatch {
   const sources = [...options.inputs, ...options.dbcs.map((d) => ({ ...d, format: 'dbc' as const }))];
   return {
@@ -312,8 +317,37 @@ function driveRow(
     distance_m: [distance],
     source_files: [sources.map((i) => ({ uri: i.uri, sha256: i.sha256, format: i.format, bytes: i.bytes }))],
     formats: [[...new Set(options.inputs.map((i) => i.format))].sort()],
-    quality_issues: [[]],
+    quality_issues: [[...issues]],
+    // The quality step (a later stage) judges a drive fully; ingest only flags what it saw.
+    quality_status: [issues.length > 0 ? 'warn' : null],
   };
+}
+
+/** Epochs before this are a logger clock that was never set (1970, GPS week rollover, RTC reset). */
+const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
+
+/**
+ * What ingest can already tell is wrong with a drive, as machine-readable `kind:detail` strings:
+ * a clock that does not start at a plausible epoch, and expected topics that never appeared.
+ */
+export function ingestIssues(
+  first: bigint,
+  last: bigint,
+  topicCounts: Readonly<Record<string, number>>,
+  options: { expectedTopics?: readonly string[]; now?: () => number },
+): string[] {
+  const issues: string[] = [];
+  const firstMs = Number(first / 1_000_000n);
+  const lastMs = Number(last / 1_000_000n);
+  const now = (options.now ?? Date.now)();
+  if (firstMs < PLAUSIBLE_FROM)
+    issues.push(`implausible_clock:starts ${isoString(first)}, before 2000-01-01`);
+  // A day of slack for loggers whose clock runs a little ahead.
+  if (lastMs > now + 86_400_000) issues.push(`implausible_clock:ends ${isoString(last)}, in the future`);
+  for (const topic of options.expectedTopics ?? []) {
+    if (!(topicCounts[topic] ?? 0)) issues.push(`missing_topic:${topic}`);
+  }
+  return issues;
 }
 
 /** Rejects of a drive: exact counts by reason, the first ones in detail. */
