@@ -33,6 +33,7 @@ import { readMcap } from './mcap/readMcap.js';
 import { readBag } from './rosbag/readBag.js';
 import { loadDecompressors } from './rosmsg/decompressors.js';
 import type { Decompressors } from './rosmsg/LogMessage.js';
+import { GenericTopicTables } from './topics/GenericTopicTables.js';
 import { TopicTables } from './topics/topicTables.js';
 import type { IngestReport, InputReport, TableReport } from './ingestReport.js';
 
@@ -169,6 +170,7 @@ async function ingestInto(
 ): Promise<DriveResult> {
   const can = new CanTables(writers.frames, writers.signals, options.dbcs);
   const topics = new TopicTables({ gps: writers.gps, imu: writers.imu, egoMotion: writers.egoMotion, can });
+  const otherTopics = new GenericTopicTables({ writerFor: (def) => writer(def) });
   let decompressors: Decompressors | undefined;
   const gpsCounts = { fixes: 0 };
   const distance = trackDistance();
@@ -214,7 +216,7 @@ async function ingestInto(
         })) {
           rejects.add(batch.rejects, report);
           report.records = (report.records ?? 0) + batch.records.length;
-          await topics.add(batch.records, (t) => span.add(t));
+          await otherTopics.add(await topics.add(batch.records, (t) => span.add(t)));
         }
         await topics.flush();
       } else if (input.format === 'mdf4') {
@@ -256,6 +258,7 @@ async function ingestInto(
     ...(await writers.gps.close()),
     ...(await writers.imu.close()),
     ...(await writers.egoMotion.close()),
+    ...(await otherTopics.close()),
   ];
   let drive: DriveResult['drive'];
   if (span.first !== undefined && span.last !== undefined) {

@@ -11,7 +11,7 @@ export interface TopicCounts {
   messages: Record<string, number>;
   /** Rows per curated table filled from topics. */
   rows: { gps: number; imu: number; ego_motion: number; can_frames: number };
-  /** Topics whose type has no curated table yet (counted, not written). */
+  /** Messages of topics with no curated table (they go to `topics_<name>` tables). */
   unmapped: Record<string, number>;
 }
 
@@ -41,8 +41,15 @@ export class TopicTables {
     private readonly batchRows = 8192,
   ) {}
 
-  /** Adds messages; `onTime` sees each record's time (for the drive's span). */
-  async add(messages: readonly TopicMessage[], onTime: (t: bigint) => void = () => undefined): Promise<void> {
+  /**
+   * Adds messages; `onTime` sees each record's time (for the drive's span). Returns the messages no curated
+   * table takes, for the caller's `topics_<name>` tables.
+   */
+  async add<M extends TopicMessage>(
+    messages: readonly M[],
+    onTime: (t: bigint) => void = () => undefined,
+  ): Promise<M[]> {
+    const rest: M[] = [];
     for (const m of messages) {
       this.counts.messages[m.topic] = (this.counts.messages[m.topic] ?? 0) + 1;
       const mapped = mapMessage(m);
@@ -66,11 +73,13 @@ export class TopicTables {
         case 'topics':
           onTime(m.logTime);
           this.counts.unmapped[m.topic] = (this.counts.unmapped[m.topic] ?? 0) + 1;
+          rest.push(m);
           break;
       }
     }
     if (this.gps.length + this.imu.length + this.ego.length + this.can.length >= this.batchRows)
       await this.flush();
+    return rest;
   }
 
   async flush(): Promise<void> {

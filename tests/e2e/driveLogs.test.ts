@@ -47,7 +47,7 @@ describe('ingest of ROS bags and MCAP into the curated tables', () => {
     expect(Number(fix?.lat)).toBeGreaterThan(40);
   });
 
-  it('keeps turtlesim Twist as ego_motion and reports the topics it cannot store yet', async () => {
+  it('keeps turtlesim Twist as ego_motion and every other topic in its topics_<name> table', async () => {
     const store = await LocalObjectStore.open({ root: lake });
     const report = await ingestPaths({
       store,
@@ -57,7 +57,13 @@ describe('ingest of ROS bags and MCAP into the curated tables', () => {
     });
     expect(report.topics?.rows.ego_motion).toBe(357 + 208);
     expect(report.topics?.messages['/turtle1/pose']).toBe(1344);
-    expect(report.warnings.some((w) => w.includes('/turtle1/pose'))).toBe(true);
+    expect(report.tables.topics_turtle1_pose?.rows).toBe(1344);
+    expect(report.tables.topics_rosout?.rows).toBe(10);
+    const [pose] = await duck.rows(`
+      SELECT count(*) AS n, min(x) AS x_min, typeof(min(t)) AS t_type
+      FROM read_parquet(${sqlString(join(lake, 'tables/topics_turtle1_pose/vehicle=turtle/**/*.parquet'))})`);
+    expect(Number(pose?.n)).toBe(1344);
+    expect(pose?.t_type).toBe('TIMESTAMP WITH TIME ZONE');
   });
 
   it('reads a ROS 2 MCAP (zstd) and quarantines a 0-byte bag', async () => {
