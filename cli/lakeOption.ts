@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { LocalObjectStore } from '../catalog/localObjectStore.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../catalog/s3ObjectStore.js';
 import { UsageError } from '../core/errors.js';
 import type { CommandContext, OptionSpec, ParsedOptions } from './command.js';
@@ -19,23 +20,8 @@ export const lakeOption: OptionSpec = {
  */
 export async function openLake(ctx: CommandContext, options: ParsedOptions): Promise<ObjectStore> {
   const given = typeof options.lake === 'string' ? options.lake : (ctx.env.ADLAKE_LAKE ?? './lake');
-  if (given.startsWith('s3://')) {
-    const endpoint = ctx.env.ADLAKE_S3_ENDPOINT;
-    return S3ObjectStore.open({
-      uri: given,
-      ...(endpoint
-        ? {
-            clientConfig: {
-              endpoint,
-              forcePathStyle: true,
-              region: ctx.env.AWS_REGION ?? 'us-east-1',
-              requestChecksumCalculation: 'WHEN_REQUIRED',
-              responseChecksumValidation: 'WHEN_REQUIRED',
-            },
-          }
-        : {}),
-    });
-  }
+  if (given.startsWith('s3://'))
+    return S3ObjectStore.open({ uri: given, clientConfig: s3ClientConfig(ctx.env) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) && !given.startsWith('file://')) {
     throw new UsageError(`--lake ${given}: give a local folder, file:// or s3:// URI`);
   }
@@ -45,4 +31,20 @@ export async function openLake(ctx: CommandContext, options: ParsedOptions): Pro
 export function stringList(value: ParsedOptions[string]): string[] {
   if (value === undefined || typeof value === 'boolean') return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * S3 client settings for the lake and for S3 inputs: the SDK's credential and region chain, or
+ * `ADLAKE_S3_ENDPOINT` for another S3-protocol server (path-style addressing, checksums only where required).
+ */
+export function s3ClientConfig(env: Record<string, string | undefined>): S3ClientConfig {
+  const endpoint = env.ADLAKE_S3_ENDPOINT;
+  if (!endpoint) return {};
+  return {
+    endpoint,
+    forcePathStyle: true,
+    region: env.AWS_REGION ?? 'us-east-1',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
 }

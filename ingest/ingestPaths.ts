@@ -1,69 +1,76 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { inflateSync, createGunzip } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { InputLedger } from '../catalog/inputLedger.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
+import { quarantinePrefix } from '../catalog/layout.js';
 import { quarantine } from '../catalog/quarantine.js';
 import { RunRecorder } from '../catalog/runRecord.js';
 import { AdlakeError, NotFoundError } from '../core/errors.js';
 import type { Progress } from '../cli/progress.js';
-import { loadDbcFile } from './dbc/loadDbcFile.js';
-import { SNIFF_BYTES, detectFormat, isGzip } from './detectFormat.js';
-import { fileSource, fileStream } from '../core/fileSource.js';
+import { detectFormat } from './detectFormat.js';
 import { ingestDrive, type IngestDbc, type IngestInput } from './ingestDrive.js';
 import type { IngestReport, InputReport } from './ingestReport.js';
+import { inspectLocalFile, listLocalFiles } from './inputs/localInputs.js';
+import type { RawInput } from './inputs/RawInput.js';
+import { S3Inputs, type S3InputsOptions } from './inputs/S3Inputs.js';
 
 export interface IngestPathsOptions {
   store: ObjectStore;
-  /** Files and folders (walked recursively, hidden entries skipped). */
+  /**
+   * Files and folders (walked recursively, hidden entries skipped), and `s3://bucket/prefix` URIs (every
+   * object under the prefix, or the one object named).
+   */
   paths: string[];
-  /** DBC files given explicitly; `bus` limits one to a bus. */
+  /** DBC files (paths or `s3://` URIs) given explicitly; `bus` limits one to a bus. */
   dbcs: { path: string; bus?: string }[];
   vehicle: string;
   rowsPerFile?: number;
   progress?: (label: string, total?: number) => Progress;
   /** The command line, for the run record. */
   argv?: string[];
-}
-
-interface LocalInput {
-  path: string;
-  bytes: number;
-  sha256: string;
-  gzip: boolean;
-  head: Uint8Array;
+  /** How to reach S3 for `s3://` inputs. @default the SDK's default credential and region chain */
+  s3?: Omit<S3InputsOptions, 'concurrency'>;
 }
 
 /**
- * The ingest worker's local-file adapter: finds the files, hashes them, detects formats by content,
- * skips inputs the lake already has, quarantines what cannot be read, ingests the rest as one drive, and
- * records the run.
+ * The ingest worker's entry for files and S3 objects: finds the inputs, hashes them, detects formats by
+ * content, skips inputs the lake already has, quarantines what cannot be read, ingests the rest as one drive,
+ * and records the run.
  */
 export async function ingestPaths(options: IngestPathsOptions): Promise<IngestReport> {
   const started = performance.now();
   const { store, vehicle } = options;
   const runId = randomUUID();
   const recorder = await RunRecorder.start({ store, job: 'ingest', runId, args: options.argv ?? [] });
+  let s3: S3Inputs | undefined;
+  const openS3 = () => (s3 ??= new S3Inputs(options.s3));
   try {
-    const files = (await Promise.all(options.paths.map(listFiles))).flat();
     const explicitDbcs = new Set(options.dbcs.map((d) => d.path));
-    const local = await Promise.all(files.filter((f) => !explicitDbcs.has(f)).map(inspect));
+    const listed = await Promise.all(
+      options.paths.map(async (path) =>
+        isS3(path)
+          ? (await openS3().list(path)).filter((i) => !explicitDbcs.has(i.uri))
+          : Promise.all(
+              (await listLocalFiles(path)).filter((f) => !explicitDbcs.has(f)).map(inspectLocalFile),
+            ),
+      ),
+    );
+    const local = listed.flat();
     const ledger = new InputLedger(store);
     const inputs: InputReport[] = [];
     const dbcs: IngestDbc[] = [];
-    const data: { input: LocalInput; format: IngestInput['format'] }[] = [];
+    const data: { input: RawInput; format: IngestInput['format'] }[] = [];
+    const byUri = new Map(local.map((i) => [i.uri, i]));
 
     for (const d of options.dbcs) {
-      const info = await inspect(d.path);
+      const info = isS3(d.path) ? await openS3().open(d.path) : await inspectLocalFile(d.path);
       dbcs.push(await loadDbc(info, d.bus));
       inputs.push({ uri: d.path, sha256: info.sha256, bytes: info.bytes, format: 'dbc', status: 'dbc' });
     }
     for (const input of local) {
       const format = input.bytes === 0 ? undefined : detectFormat(input.head);
       const report: InputReport = {
-        uri: input.path,
+        uri: input.uri,
         sha256: input.sha256,
         bytes: input.bytes,
         status: 'ingested',
@@ -71,20 +78,28 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       if (format) report.format = format;
       inputs.push(report);
       if (format === undefined) {
-        report.status = 'quarantined';
         report.reason = input.bytes === 0 ? 'empty_file' : 'unknown_format';
+        const key = `${quarantinePrefix(input.sha256)}reason.json`;
+        if (await store.exists(key)) {
+          // Same bytes, same verdict: re-running a drive must not turn into a failure.
+          report.status = 'duplicate';
+          report.message = 'already in quarantine (same sha256)';
+          report.quarantineKey = key;
+          continue;
+        }
+        report.status = 'quarantined';
         report.message =
           input.bytes === 0
             ? 'the file is empty'
-            : 'not a format adlake reads (candump, Vector ASC/BLF, NMEA 0183, DBC), judged by content';
+            : 'not a format adlake reads (CAN logs, NMEA 0183, ROS bag, MCAP, MDF4, DBC), judged by content';
         report.quarantineKey = await quarantine(store, {
           sha256: input.sha256,
-          uri: input.path,
+          uri: input.uri,
           reason: report.reason,
           message: report.message,
           runId,
           bytes: input.bytes === 0 ? new Uint8Array() : undefined,
-          stream: input.bytes === 0 ? undefined : fileStream(input.path),
+          stream: input.bytes === 0 ? undefined : input.rawStream(),
         });
         continue;
       }
@@ -102,7 +117,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
           report.message = error instanceof Error ? error.message : String(error);
           report.quarantineKey = await quarantine(store, {
             sha256: input.sha256,
-            uri: input.path,
+            uri: input.uri,
             reason: report.reason,
             message: report.message,
             runId,
@@ -143,12 +158,12 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         dbcs,
         inflate: (bytes) => new Uint8Array(inflateSync(bytes)),
         inputs: data.map(({ input, format }) => ({
-          uri: input.path,
+          uri: input.uri,
           bytes: input.bytes,
           sha256: input.sha256,
           format,
-          stream: () => fileStream(input.path, { gzip: input.gzip }),
-          source: () => fileSource(input.path),
+          stream: () => input.stream(),
+          source: () => input.source(),
         })),
         onProgress: (done, detail) => progress?.update(done, detail),
       });
@@ -165,7 +180,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
             reason,
             message,
             runId,
-            stream: fileStream(r.uri),
+            stream: byUri.get(r.uri)?.rawStream(),
           });
           if (report) report.quarantineKey = key;
         }
@@ -204,7 +219,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         ...dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
         ...Object.entries(result?.topics.unmapped ?? {}).map(
           ([topic, n]) =>
-            `topic ${topic}: ${n} messages of a type with no curated table; not stored (topics_* tables are not built yet)`,
+            `topic ${topic}: ${n} messages of a type with no curated table; kept in its topics_<name> table`,
         ),
       ],
       rejects: result?.rejects ?? [],
@@ -224,67 +239,16 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
   } catch (error) {
     await recorder.finish({ status: 'FAIL', error });
     throw error;
-  }
-}
-
-async function listFiles(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    throw new NotFoundError(`no such file or folder: ${path}`, { uri: path }, { cause: error });
-  }
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
-}
-
-/** Hashes the file and keeps its first bytes (gunzipped when gzip) for format detection, in one read. */
-async function inspect(path: string): Promise<LocalInput> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let head: Uint8Array = new Uint8Array(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (head.length < SNIFF_BYTES) head = concat(head, chunk.subarray(0, SNIFF_BYTES - head.length));
-    bytes += chunk.length;
-  }
-  const gzip = isGzip(head);
-  if (gzip) head = await gunzipHead(path);
-  return { path, bytes, sha256: hash.digest('hex'), gzip, head };
-}
-
-async function gunzipHead(path: string): Promise<Uint8Array> {
-  let head: Uint8Array = new Uint8Array(0);
-  const stream = createReadStream(path).pipe(createGunzip());
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = concat(head, chunk.subarray(0, SNIFF_BYTES - head.length));
-      if (head.length >= SNIFF_BYTES) break;
-    }
-  } catch {
-    // A corrupt gzip still gets a format verdict from what was inflated.
   } finally {
-    stream.destroy();
+    s3?.close();
   }
-  return head;
 }
 
-async function loadDbc(info: LocalInput, bus?: string): Promise<IngestDbc> {
-  const db = await loadDbcFile(info.path);
-  return { uri: info.path, sha256: info.sha256, bytes: info.bytes, db, ...(bus ? { bus } : {}) };
+function isS3(path: string): boolean {
+  return path.startsWith('s3://');
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+async function loadDbc(info: RawInput, bus?: string): Promise<IngestDbc> {
+  const db = await info.parseDbc();
+  return { uri: info.uri, sha256: info.sha256, bytes: info.bytes, db, ...(bus ? { bus } : {}) };
 }

@@ -4,14 +4,16 @@ import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDrive.js';
 import { ingestPaths } from '../../ingest/ingestPaths.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import type { Command } from '../command.js';
-import { lakeOption, openLake, stringList } from '../lakeOption.js';
+import { lakeOption, openLake, s3ClientConfig, stringList } from '../lakeOption.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'Decode drive recordings (CAN logs + DBC, NMEA) into the lake',
-  usage: 'adlake ingest <paths…> [--dbc [bus=]<file>]… [--vehicle <id>] [--lake <dir>]',
+  usage: 'adlake ingest <paths or s3:// URIs…> [--dbc [bus=]<file>]… [--vehicle <id>] [--lake <dir>]',
   description: [
-    'Ingests the given files and folders (folders are walked) as one drive. Formats are detected by content:',
+    'Ingests the given files and folders (folders are walked) as one drive; an s3://bucket/prefix URI stands',
+    'for every object under the prefix (or the one object it names; ADLAKE_S3_ENDPOINT as for --lake).',
+    'Formats are detected by content:',
     'candump (-L and console), Vector ASC and BLF, PCAN TRC (text logs also gzipped), NMEA 0183, DBC. DBC files found among the',
     'inputs are used for decoding like --dbc ones. Files already in the lake (same sha256) are skipped, so',
     're-running adds nothing. Files that cannot be decoded go to quarantine/ with a reason; bad lines are',
@@ -23,7 +25,7 @@ export const ingestCommand: Command = {
       multiple: true,
       valueName: '[bus=]file',
       description:
-        'DBC file to decode CAN frames with; prefix a bus name (can0=pt.dbc) to limit it to that bus',
+        'DBC file or s3:// URI to decode CAN frames with; prefix a bus name (can0=pt.dbc) to limit it to that bus',
     },
     vehicle: {
       type: 'string',
@@ -42,6 +44,7 @@ export const ingestCommand: Command = {
   examples: [
     'adlake ingest drives/2024-06-14 --dbc vehicle.dbc --vehicle test-car-7',
     'adlake ingest can0.log gps.nmea --dbc can0=powertrain.dbc --json',
+    'adlake ingest s3://raw/drives/2024-06-14/ --lake s3://lake/',
   ],
   async run(ctx, { positionals, options }) {
     if (positionals.length === 0) throw new UsageError('ingest: give at least one file or folder');
@@ -54,12 +57,13 @@ export const ingestCommand: Command = {
     const store = await openLake(ctx, options);
     const report = await ingestPaths({
       store,
-      paths: positionals.map((p) => resolve(ctx.cwd, p)),
+      paths: positionals.map((p) => localOrS3(ctx.cwd, p)),
       dbcs: stringList(options.dbc).map((spec) => parseDbcSpec(spec, ctx.cwd)),
       vehicle: typeof options.vehicle === 'string' ? options.vehicle : 'unknown',
       rowsPerFile,
       progress: ctx.progress,
       argv: ['ingest', ...positionals],
+      s3: { clientConfig: s3ClientConfig(ctx.env) },
     });
     return {
       data: report,
@@ -73,7 +77,12 @@ function parseDbcSpec(spec: string, cwd: string): { path: string; bus?: string }
   const eq = spec.indexOf('=');
   // A Windows drive letter or a path with '=' in it is unlikely; a bus name never holds '/' or '.'.
   if (eq > 0 && /^[A-Za-z0-9_-]+$/.test(spec.slice(0, eq))) {
-    return { bus: spec.slice(0, eq), path: resolve(cwd, spec.slice(eq + 1)) };
+    return { bus: spec.slice(0, eq), path: localOrS3(cwd, spec.slice(eq + 1)) };
   }
-  return { path: resolve(cwd, spec) };
+  return { path: localOrS3(cwd, spec) };
+}
+
+/** An `s3://` URI as given (resolving it as a path would make it `cwd/s3:/…`); a path made absolute. */
+function localOrS3(cwd: string, path: string): string {
+  return path.startsWith('s3://') ? path : resolve(cwd, path);
 }
