@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { LocalObjectStore } from '../catalog/localObjectStore.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { S3ObjectStore } from '../catalog/s3ObjectStore.js';
 import { UsageError } from '../core/errors.js';
 import type { CommandContext, OptionSpec, ParsedOptions } from './command.js';
 
@@ -20,8 +19,11 @@ export const lakeOption: OptionSpec = {
  */
 export async function openLake(ctx: CommandContext, options: ParsedOptions): Promise<ObjectStore> {
   const given = typeof options.lake === 'string' ? options.lake : (ctx.env.ADLAKE_LAKE ?? './lake');
-  if (given.startsWith('s3://'))
+  if (given.startsWith('s3://')) {
+    // Loaded on use: the AWS SDK is a large import that local lakes never need.
+    const { S3ObjectStore } = await import('../catalog/s3ObjectStore.js');
     return S3ObjectStore.open({ uri: given, clientConfig: s3ClientConfig(ctx.env) });
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) && !given.startsWith('file://')) {
     throw new UsageError(`--lake ${given}: give a local folder, file:// or s3:// URI`);
   }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { DEFAULT_ROWS_PER_PART } from './ingestDefaults.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { ParquetWorker } from '../catalog/parquetWorker.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
@@ -64,12 +65,7 @@ export interface IngestDriveOptions {
   vehicle: string;
   inputs: IngestInput[];
   dbcs: IngestDbc[];
-  /**
-   * Rows per Parquet part file. Smaller parts keep the encoder threads busy and memory low (measured on a
-   * 5M-frame log with 2 encoder threads: 256 Ki rows 5.9 s / 400 MB peak RSS, 512 Ki 6.1 s / 515 MB,
-   * 1M 7.0 s / 710 MB); compaction into larger files is a later, separate step.
-   * @default DEFAULT_ROWS_PER_PART (262144)
-   */
+  /** Rows per Parquet part file. @default DEFAULT_ROWS_PER_PART (262144, see ingestDefaults.ts) */
   rowsPerFile?: number;
   /** Called with input bytes done so far (for a progress bar). */
   onProgress?: (bytesDone: number, detail: string) => void;
@@ -102,7 +98,7 @@ export interface DriveResult {
   rejects: Reject[];
 }
 
-export const DEFAULT_ROWS_PER_PART = 262_144;
+export { DEFAULT_ROWS_PER_PART } from './ingestDefaults.js';
 
 /** Two encoder threads, up to four on machines with more cores. */
 export function defaultEncoderThreads(): number {

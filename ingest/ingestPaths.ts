@@ -12,7 +12,7 @@ import { ingestDrive, type IngestDbc, type IngestInput } from './ingestDrive.js'
 import type { IngestReport, InputReport } from './ingestReport.js';
 import { inspectLocalFile, listLocalFiles } from './inputs/localInputs.js';
 import type { RawInput } from './inputs/RawInput.js';
-import { S3Inputs, type S3InputsOptions } from './inputs/S3Inputs.js';
+import type { S3Inputs, S3InputsOptions } from './inputs/S3Inputs.js';
 
 export interface IngestPathsOptions {
   store: ObjectStore;
@@ -43,13 +43,15 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
   const runId = randomUUID();
   const recorder = await RunRecorder.start({ store, job: 'ingest', runId, args: options.argv ?? [] });
   let s3: S3Inputs | undefined;
-  const openS3 = () => (s3 ??= new S3Inputs(options.s3));
+  // The AWS SDK is loaded only when an input is on S3.
+  const openS3 = async (): Promise<S3Inputs> =>
+    (s3 ??= new (await import('./inputs/S3Inputs.js')).S3Inputs(options.s3));
   try {
     const explicitDbcs = new Set(options.dbcs.map((d) => d.path));
     const listed = await Promise.all(
       options.paths.map(async (path) =>
         isS3(path)
-          ? (await openS3().list(path)).filter((i) => !explicitDbcs.has(i.uri))
+          ? (await (await openS3()).list(path)).filter((i) => !explicitDbcs.has(i.uri))
           : Promise.all(
               (await listLocalFiles(path)).filter((f) => !explicitDbcs.has(f)).map(inspectLocalFile),
             ),
@@ -63,7 +65,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     const byUri = new Map(local.map((i) => [i.uri, i]));
 
     for (const d of options.dbcs) {
-      const info = isS3(d.path) ? await openS3().open(d.path) : await inspectLocalFile(d.path);
+      const info = isS3(d.path) ? await (await openS3()).open(d.path) : await inspectLocalFile(d.path);
       dbcs.push(await loadDbc(info, d.bus));
       inputs.push({ uri: d.path, sha256: info.sha256, bytes: info.bytes, format: 'dbc', status: 'dbc' });
     }

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { writeDemoDrive } from '../../ingest/demo/writeDemoDrive.js';
-import { ingestPaths } from '../../ingest/ingestPaths.js';
 import type { Command } from '../command.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import { lakeOption, openLake } from '../lakeOption.js';
@@ -14,7 +12,7 @@ export const demoCommand: Command = {
     'Simulates a scripted route with known maneuvers (accelerate, cruise above 120 km/h, lane change, left',
     'turn, right turn, hard brake, stop), writes what a data logger would (demo.dbc, can0.log in candump -L',
     'format with undocumented ids mixed in, gps.nmea at 10 Hz) to <out>/drive, the same drive as a ROS 1-profile',
-    'MCAP file (NavSatFix, Imu, TwistStamped, can_msgs/Frame) to <out>/containers/drive.mcap, the true maneuver',
+    'MCAP file and ROS 1 bag (NavSatFix, Imu, TwistStamped, can_msgs/Frame) to <out>/containers/, the true maneuver',
     'intervals to <out>/ground_truth.json, then ingests <out>/drive into the lake and prints the summary.',
   ].join('\n'),
   options: {
@@ -34,12 +32,13 @@ export const demoCommand: Command = {
     if (!Number.isInteger(seed) || seed < 0)
       throw new UsageError(`demo: --seed must be a non-negative integer, got '${String(options.seed)}'`);
     const out = resolve(ctx.cwd, typeof options.out === 'string' ? options.out : './demo');
+    const { writeDemoDrive } = await import('../../ingest/demo/writeDemoDrive.js');
     const files = await writeDemoDrive(out, { seed });
     const groundTruthPath = files.groundTruth;
     const generated = {
       seed,
       folder: files.folder,
-      files: { dbc: files.dbc, candump: files.candump, nmea: files.nmea, mcap: files.mcap },
+      files: { dbc: files.dbc, candump: files.candump, nmea: files.nmea, mcap: files.mcap, bag: files.bag },
       groundTruth: groundTruthPath,
       maneuvers: files.drive.groundTruth.maneuvers,
     };
@@ -50,6 +49,8 @@ export const demoCommand: Command = {
       };
     }
     const store = await openLake(ctx, options);
+    // Loaded on use, so `--help` does not pay for every format reader and the Parquet engine.
+    const { ingestPaths } = await import('../../ingest/ingestPaths.js');
     const report = await ingestPaths({
       store,
       paths: [files.folder],

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDrive.js';
-import { ingestPaths } from '../../ingest/ingestPaths.js';
+import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDefaults.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import type { Command } from '../command.js';
 import { lakeOption, openLake, s3ClientConfig, stringList } from '../lakeOption.js';
@@ -55,6 +54,8 @@ export const ingestCommand: Command = {
       );
     }
     const store = await openLake(ctx, options);
+    // Loaded on use, so `--help` does not pay for every format reader and the Parquet engine.
+    const { ingestPaths } = await import('../../ingest/ingestPaths.js');
     const report = await ingestPaths({
       store,
       paths: positionals.map((p) => localOrS3(ctx.cwd, p)),

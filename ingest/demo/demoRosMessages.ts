@@ -141,7 +141,8 @@ function* sensorEvents(drive: DemoDrive): Iterable<DemoRosEvent> {
       t,
       frameId: 'imu_link',
       body: {
-        orientation: { x: 0, y: 0, z: Math.sin(-s.heading / 2), w: Math.cos(-s.heading / 2) },
+        // ENU yaw (REP 103) is counter-clockwise from east; the simulated heading is clockwise from north.
+        orientation: { x: 0, y: 0, z: Math.sin((Math.PI / 2 - s.heading) / 2), w: Math.cos((Math.PI / 2 - s.heading) / 2) },
         orientation_covariance: zeros,
         angular_velocity: { x: random.gauss(0.002), y: random.gauss(0.002), z: yaw + random.gauss(0.002) },
         angular_velocity_covariance: zeros,

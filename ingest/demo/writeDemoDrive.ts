@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { generateDemoDrive, type DemoDrive } from './generateDemoDrive.js';
+import { writeDemoBag } from './writeDemoBag.js';
 import { writeDemoMcap } from './writeDemoMcap.js';
 
 export interface DemoDriveFiles {
@@ -15,12 +16,15 @@ export interface DemoDriveFiles {
   groundTruth: string;
   /** The same drive as a ROS 1-profile MCAP file, beside the drive folder (not ingested by default). */
   mcap: string;
+  /** The same drive as a ROS 1 bag (uncompressed chunks), beside the drive folder. */
+  bag: string;
 }
 
 /**
  * Writes a demo drive under `out`: the recordings in `out/drive/` (`demo.dbc`, `can0.log` in candump -L
  * format, `gps.nmea`), the same drive as MCAP in `out/containers/drive.mcap`, and the true maneuvers in
- * `out/ground_truth.json` (ground truth is not a recording and must not be ingested).
+ * `out/ground_truth.json` (ground truth is not a recording and must not be ingested); the same drive as MCAP
+ * and as a ROS 1 bag in `out/containers/`.
  */
 export async function writeDemoDrive(out: string, options: { seed?: number } = {}): Promise<DemoDriveFiles> {
   const drive = generateDemoDrive(options);
@@ -35,11 +39,12 @@ export async function writeDemoDrive(out: string, options: { seed?: number } = {
   };
   await mkdir(join(out, 'containers'), { recursive: true });
   await writeDemoMcap(drive, files.mcap);
+  const bag = await writeDemoBag(drive, out);
   await writeFile(files.dbc, drive.dbc);
   await writeLines(files.candump, drive.candump());
   await writeLines(files.nmea, drive.nmea(), '\r\n');
   await writeFile(files.groundTruth, `${JSON.stringify(drive.groundTruth, null, 2)}\n`);
-  return { drive, folder, ...files };
+  return { drive, folder, ...files, bag: bag.path };
 }
 
 async function writeLines(path: string, lines: Iterable<string>, eol = '\n'): Promise<void> {
