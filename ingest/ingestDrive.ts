@@ -29,6 +29,7 @@ import type { DbcDatabase } from './dbc/model.js';
 import type { InputFormat } from './detectFormat.js';
 import { gpsColumns, trackDistance } from './gpsColumns.js';
 import { isCanFrameGroup, openMdf, readCanFrames } from './mdf4/index.js';
+import { mdfGroupMessages } from './mdf4Messages.js';
 import { readNmea } from './nmea/readNmea.js';
 import { readMcap } from './mcap/readMcap.js';
 import { readBag } from './rosbag/readBag.js';
@@ -224,11 +225,13 @@ async function ingestInto(
           if (batch.records.length > 0) await can.add(batch.records);
         }
         for (const w of file.warnings) warnings.push(`${input.uri}: ${w}`);
-        const signalGroups = file.groups.filter((g) => !isCanFrameGroup(g) && !g.isVlsd && g.cycles > 0);
-        if (signalGroups.length > 0) {
-          warnings.push(
-            `${input.uri}: ${signalGroups.length} channel group(s) of measured signals not stored yet (only bus logging becomes rows)`,
-          );
+        // Measured signals (not bus logging) land in one topics_mdf_<group> table per channel group.
+        for (const group of file.groups.filter((g) => !isCanFrameGroup(g) && !g.isVlsd && g.cycles > 0)) {
+          for await (const messages of mdfGroupMessages(file, group, input.uri)) {
+            report.records = (report.records ?? 0) + messages.length;
+            for (const m of messages) span.add(m.logTime);
+            await otherTopics.add(messages);
+          }
         }
       } else if (input.format !== 'dbc') {
         for await (const batch of readCan(input, options.inflate, progress)) {

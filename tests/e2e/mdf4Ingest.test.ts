@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '../../catalog/localObjectStore.js';
+import { inflateSync } from 'node:zlib';
+import { fileSource } from '../../core/fileSource.js';
+import { isCanFrameGroup, openMdf } from '../../ingest/mdf4/index.js';
 import { ingestPaths } from '../../ingest/ingestPaths.js';
 import type { IngestReport } from '../../ingest/ingestReport.js';
 import { openDuck, sqlString, type Duck } from '../catalog/duckdb.js';
@@ -55,5 +58,24 @@ describe('ingest of a CANedge MDF4 bus log with its DBC', () => {
     });
     expect(unfinished.tables.can_frames?.rows).toBeGreaterThan(0);
     expect(unfinished.warnings.some((w) => w.includes('00000001.MF4') && /final/i.test(w))).toBe(true);
+  });
+
+  it('lands measured-signal channel groups in topics_mdf_<group> tables, one row per record', async () => {
+    const path = join(MDF, 'asam-vendor-examples/Vector_MinimumFile.MF4');
+    const file = await openMdf(fileSource(path), { inflate: (b) => inflateSync(b) });
+    const groups = file.groups.filter((g) => !isCanFrameGroup(g) && !g.isVlsd && g.cycles > 0);
+    expect(groups.length).toBeGreaterThan(0);
+    const store = await LocalObjectStore.open({ root: lake });
+    const result = await ingestPaths({ store, paths: [path], dbcs: [], vehicle: 'vector' });
+    const topicTables = Object.entries(result.tables).filter(([name]) => name.startsWith('topics_mdf'));
+    expect(topicTables.length).toBe(groups.length);
+    expect(topicTables.reduce((sum, [, t]) => sum + t.rows, 0)).toBe(
+      groups.reduce((sum, g) => sum + g.cycles, 0),
+    );
+    const [name] = topicTables[0] ?? [''];
+    const [row] = await duck.rows(
+      `SELECT count(*) AS n, typeof(min(t)) AS t_type FROM read_parquet(${sqlString(join(lake, `tables/${name}/**/*.parquet`))})`,
+    );
+    expect(row?.t_type).toBe('TIMESTAMP WITH TIME ZONE');
   });
 });
