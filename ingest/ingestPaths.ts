@@ -25,6 +25,8 @@ export interface IngestPathsOptions {
   dbcs: { path: string; bus?: string }[];
   vehicle: string;
   rowsPerFile?: number;
+  /** Topics the drive must have; a missing one is flagged in its quality issues. */
+  expectedTopics?: string[];
   progress?: (label: string, total?: number) => Progress;
   /** The command line, for the run record. */
   argv?: string[];
@@ -157,6 +159,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         driveId,
         vehicle,
         rowsPerFile: options.rowsPerFile,
+        ...(options.expectedTopics ? { expectedTopics: options.expectedTopics } : {}),
         dbcs,
         inflate: (bytes) => new Uint8Array(inflateSync(bytes)),
         inputs: data.map(({ input, format }) => ({

@@ -33,6 +33,13 @@ export const ingestCommand: Command = {
       valueName: 'id',
     },
     lake: lakeOption,
+    'expect-topic': {
+      type: 'string',
+      multiple: true,
+      valueName: 'topic',
+      description:
+        'A bag/MCAP topic the drive must have; if it is missing the drive is flagged (quality warn)',
+    },
     'rows-per-file': {
       type: 'string',
       description: 'Rows per Parquet part file',
@@ -62,6 +69,7 @@ export const ingestCommand: Command = {
       dbcs: stringList(options.dbc).map((spec) => parseDbcSpec(spec, ctx.cwd)),
       vehicle: typeof options.vehicle === 'string' ? options.vehicle : 'unknown',
       rowsPerFile,
+      expectedTopics: stringList(options['expect-topic']),
       progress: ctx.progress,
       argv: ['ingest', ...positionals],
       s3: { clientConfig: s3ClientConfig(ctx.env) },

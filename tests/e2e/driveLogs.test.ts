@@ -100,4 +100,30 @@ describe('ingest of ROS bags and MCAP into the curated tables', () => {
     ]);
     expect(report.topics?.messages).toEqual({ '/topic': 10, '/rosout': 10 });
   });
+
+  it('flags a drive whose expected topic is missing (CLI --expect-topic), and still lands it', async () => {
+    const { runCli } = await import('../../cli/run.js');
+    let out = '';
+    const code = await runCli(
+      [
+        'ingest',
+        join(DATA, 'rosbag/foxglove-rosbag/example.bag'),
+        '--lake',
+        lake,
+        '--vehicle',
+        'expect',
+        '--json',
+        '--expect-topic',
+        '/turtle1/pose',
+        '--expect-topic',
+        '/gps/fix',
+      ],
+      { env: {}, stdout: (t) => void (out += t), stderr: () => undefined, isTTY: false },
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { warnings: string[]; tables: Record<string, { rows: number }> };
+    expect(report.warnings.some((w) => w.endsWith('missing_topic:/gps/fix'))).toBe(true);
+    expect(report.warnings.some((w) => w.includes('missing_topic:/turtle1/pose'))).toBe(false);
+    expect(report.tables.topics_turtle1_pose?.rows).toBe(1344);
+  });
 });
