@@ -222,10 +222,6 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       warnings: [
         ...(result?.warnings ?? []),
         ...dbcs.flatMap((d) => d.db.warnings.map((w) => `${w.uri}:${w.line}: ${w.message}`)),
-        ...Object.entries(result?.topics.unmapped ?? {}).map(
-          ([topic, n]) =>
-            `topic ${topic}: ${n} messages of a type with no curated table; kept in its topics_<name> table`,
-        ),
       ],
       rejects: result?.rejects ?? [],
       seconds: (performance.now() - started) / 1000,
