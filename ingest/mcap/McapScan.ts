@@ -57,7 +57,8 @@ export class McapScan {
     const uri = this.uri;
     if (size === 0) throw new DecodeError('mcap: empty file (0 bytes)', { uri, offset: 0 });
     this.window = new SourceWindow(this.source, size);
-    const magic = await this.window.read(0, MCAP_MAGIC.length);
+    // Not through the window: its 1 MiB read-ahead would fetch the summary before the limit below is known.
+    const magic = await this.source.read(0, Math.min(MCAP_MAGIC.length, size));
     if (magic.byteLength < MCAP_MAGIC.length || MCAP_MAGIC.some((b, i) => magic[i] !== b)) {
       throw new DecodeError('mcap: not an MCAP file (bad magic)', { uri, offset: 0 });
     }
@@ -70,6 +71,10 @@ export class McapScan {
         },
       });
       if (reader.chunkIndexes.length > 0) this.indexed = reader;
+      // The summary was just read; chunk reads near the end of the data section must not fetch it again
+      // (on S3 that is a second ranged GET of the whole summary). 0 means "no summary section".
+      const summaryStart = Number(reader.footer.summaryStart);
+      if (summaryStart > 0) this.window.limitReadAhead(summaryStart);
       for (const schema of reader.schemasById.values()) this.schemas.set(schema.id, schema);
       for (const channel of reader.channelsById.values()) this.addChannel(channel, 0);
     } catch {

@@ -1,7 +1,7 @@
 import type { Batch } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { LogMessage, LogReadOptions } from '../rosmsg/LogMessage.js';
-import { decodeMessages } from '../rosmsg/decodeMessages.js';
+import { decodeInSlices } from '../rosmsg/decodeMessages.js';
 import { McapScan } from './McapScan.js';
 
 /**
@@ -19,8 +19,5 @@ export async function* readMcap(
   const scan = new McapScan(source, uri, options.decompress);
   await scan.open();
   const decodeOptions = { uri, blobThreshold: options.blobThreshold ?? 65536 };
-  for await (const contents of scan.chunks()) {
-    const batch = decodeMessages(contents, decodeOptions);
-    if (batch.records.length > 0 || batch.rejects.length > 0) yield batch;
-  }
+  for await (const contents of scan.chunks()) yield* decodeInSlices(contents, decodeOptions);
 }

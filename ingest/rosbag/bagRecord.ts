@@ -1,5 +1,6 @@
 import { DecodeError } from '../../core/errors.js';
 import type { SourceWindow } from '../rosmsg/SourceWindow.js';
+import { rosTimeNs } from '../rosmsg/rosTimeNs.js';
 
 /** ROS bag 2.0 record opcodes (wiki.ros.org/Bags/Format/2.0 "Records"). */
 export const OP = {
@@ -89,6 +90,59 @@ export function parseFields(bytes: Uint8Array, offset: number, uri: string): Map
   return fields;
 }
 
+/**
+ * The header fields of a record inside a chunk that the message path needs, found straight from the bytes
+ * (no Map, no strings per record: chunks hold hundreds of thousands of message records). Fields that are
+ * absent or too short are -1.
+ */
+export interface ChunkRecordHead {
+  op: number;
+  /** The `conn` field's u32. */
+  conn: number;
+  /** Index in the scanned bytes of the `time` field's value (u32 sec, u32 nsec). */
+  timeAt: number;
+}
+
+/**
+ * Fills `out` from the header fields in `bytes[start, end)` (same layout as `parseFields`). Returns false when
+ * the fields are malformed; callers then run `parseFields` for the error.
+ */
+export function scanChunkRecordHead(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: ChunkRecordHead,
+): boolean {
+  out.op = -1;
+  out.conn = -1;
+  out.timeAt = -1;
+  let at = start;
+  while (at + 4 <= end) {
+    const length = u32(bytes, at);
+    at += 4;
+    const fieldEnd = at + length;
+    if (fieldEnd > end) return false;
+    // Names in use are at most 18 bytes ("message_definition"); only op, conn and time matter here.
+    if (length >= 3 && bytes[at] === 0x6f && bytes[at + 1] === 0x70 && bytes[at + 2] === 0x3d) {
+      if (length >= 4) out.op = bytes[at + 3]!;
+    } else if (length >= 5 && bytes[at + 4] === 0x3d) {
+      const b0 = bytes[at];
+      const b1 = bytes[at + 1];
+      const b2 = bytes[at + 2];
+      const b3 = bytes[at + 3];
+      if (b0 === 0x63 && b1 === 0x6f && b2 === 0x6e && b3 === 0x6e) {
+        if (length >= 9) out.conn = u32(bytes, at + 5);
+      } else if (b0 === 0x74 && b1 === 0x69 && b2 === 0x6d && b3 === 0x65) {
+        if (length >= 13) out.timeAt = at + 5;
+      }
+    } else if (bytes.subarray(at, fieldEnd).indexOf(0x3d) < 0) {
+      return false;
+    }
+    at = fieldEnd;
+  }
+  return at === end;
+}
+
 export function u32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
@@ -112,7 +166,7 @@ export function timeField(head: BagRecordHead, name: string, uri: string): bigin
 }
 
 export function timeAt(bytes: Uint8Array, at: number): bigint {
-  return BigInt(u32(bytes, at)) * 1_000_000_000n + BigInt(u32(bytes, at + 4));
+  return rosTimeNs(u32(bytes, at), u32(bytes, at + 4));
 }
 
 export function u64Field(head: BagRecordHead, name: string, uri: string): number {

@@ -1,7 +1,7 @@
 import type { Batch, Reject } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { LogMessage, LogReadOptions } from '../rosmsg/LogMessage.js';
-import { decodeMessages } from '../rosmsg/decodeMessages.js';
+import { decodeInSlices } from '../rosmsg/decodeMessages.js';
 import { BagScan } from './scanBag.js';
 
 /**
@@ -22,8 +22,5 @@ export async function* readBag(
   const rejects: Reject[] = [];
   const index = await scan.readIndex(rejects);
   const decodeOptions = { uri, blobThreshold: options.blobThreshold ?? 65536 };
-  for await (const contents of scan.chunks(index, rejects)) {
-    const batch = decodeMessages(contents, decodeOptions);
-    if (batch.records.length > 0 || batch.rejects.length > 0) yield batch;
-  }
+  for await (const contents of scan.chunks(index, rejects)) yield* decodeInSlices(contents, decodeOptions);
 }

@@ -11,6 +11,7 @@ import {
   OP,
   parseFields,
   readBagRecordHead,
+  scanChunkRecordHead,
   stringField,
   timeAt,
   timeField,
@@ -18,6 +19,7 @@ import {
   u32Field,
   u64Field,
   type BagRecordHead,
+  type ChunkRecordHead,
 } from './bagRecord.js';
 
 /** What the index section of a bag says (Format 2.0: connection records, then chunk info records). */
@@ -211,6 +213,7 @@ export class BagScan {
     }
     const chunkRef = { uri, offset: head.offset, length: head.end - head.offset, compressed: true };
     const messages: RawMessage[] = [];
+    const recordHead: ChunkRecordHead = { op: -1, conn: -1, timeAt: -1 };
     let at = 0;
     while (at < data.byteLength) {
       // Offsets inside a compressed chunk are not file offsets; report the chunk instead.
@@ -246,36 +249,36 @@ export class BagScan {
         });
         break;
       }
-      let fields: Map<string, Uint8Array>;
-      try {
-        fields = parseFields(data.subarray(at + 4, dataLenAt), where, uri);
-      } catch (error) {
-        rejects.push({
-          uri,
-          offset: where,
-          reason: 'bad_record',
-          message: error instanceof DecodeError ? error.detail : String(error),
-        });
+      const body = data.subarray(dataAt, dataAt + dataLength);
+      if (!scanChunkRecordHead(data, at + 4, dataLenAt, recordHead)) {
+        let detail = 'rosbag: malformed record header';
+        try {
+          parseFields(data.subarray(at + 4, dataLenAt), where, uri);
+        } catch (error) {
+          detail = error instanceof DecodeError ? error.detail : String(error);
+        }
+        rejects.push({ uri, offset: where, reason: 'bad_record', message: detail });
         break;
       }
-      const op = fields.get('op')?.[0];
-      const conn = fields.get('conn');
-      const body = data.subarray(dataAt, dataAt + dataLength);
-      if (op === OP.connection && conn !== undefined) {
-        const recordHead: BagRecordHead = {
-          offset: where,
-          op,
-          fields,
-          dataOffset: where,
-          dataLength,
-          end: where,
-        };
-        await this.addConnection(recordHead, rejects, body);
-      } else if (op === OP.messageData && conn !== undefined && conn.byteLength >= 4) {
-        const time = fields.get('time');
-        const id = u32(conn, 0);
+      const op = recordHead.op;
+      if (op === OP.connection) {
+        // Rare (once per connection and chunk): the full fields, as top-level connection records have them.
+        const fields = parseFields(data.subarray(at + 4, dataLenAt), where, uri);
+        if (fields.has('conn')) {
+          const connHead: BagRecordHead = {
+            offset: where,
+            op,
+            fields,
+            dataOffset: where,
+            dataLength,
+            end: where,
+          };
+          await this.addConnection(connHead, rejects, body);
+        }
+      } else if (op === OP.messageData && recordHead.conn >= 0) {
+        const id = recordHead.conn;
         const channel = this.channels.get(id);
-        if (time === undefined || time.byteLength < 8) {
+        if (recordHead.timeAt < 0) {
           rejects.push({
             uri,
             offset: where,
@@ -296,7 +299,7 @@ export class BagScan {
           // Messages of undecodable connections are kept so that summaries count them; decoding skips them.
           const dataOffset = compressed ? undefined : head.dataOffset + dataAt;
           messages.push({
-            logTime: timeAt(time, 0),
+            logTime: timeAt(data, recordHead.timeAt),
             channel,
             data: body,
             dataOffset,

@@ -9,6 +9,7 @@ export class SourceWindow {
   readonly size: number;
   private start = 0;
   private bytes: Uint8Array = new Uint8Array(0);
+  private readAheadEnd: number;
 
   constructor(
     private readonly source: RandomAccessSource,
@@ -16,6 +17,16 @@ export class SourceWindow {
     private readonly windowSize = 1 << 20,
   ) {
     this.size = size;
+    this.readAheadEnd = size;
+  }
+
+  /**
+   * Reads ahead no further than `end` (e.g. the start of an MCAP summary section, which the indexed reader
+   * has already fetched), so the last window does not fetch those bytes a second time. Reads past `end`
+   * still work; they are just not widened.
+   */
+  limitReadAhead(end: number): void {
+    this.readAheadEnd = Math.min(Math.max(end, 0), this.size);
   }
 
   /** Bytes at `[offset, offset + length)`, fewer only at the end of the source. */
@@ -25,8 +36,15 @@ export class SourceWindow {
       return this.bytes.subarray(offset - this.start, end - this.start);
     }
     if (length >= this.windowSize) return this.source.read(offset, end - offset);
+    const limit = offset < this.readAheadEnd ? this.readAheadEnd : this.size;
+    const bytes = await this.source.read(
+      offset,
+      Math.max(end, Math.min(offset + this.windowSize, limit)) - offset,
+    );
+    // Start and bytes change together, after the read: a read that overlaps this one (a chunk fetched
+    // ahead while the previous one is decoded) never sees one without the other.
     this.start = offset;
-    this.bytes = await this.source.read(offset, Math.min(this.windowSize, this.size - offset));
-    return this.bytes.subarray(0, end - offset);
+    this.bytes = bytes;
+    return bytes.subarray(0, end - offset);
   }
 }

@@ -9,23 +9,36 @@ export interface ChunkPlan {
  * Yields the messages of chunks in log-time order across chunks, reading each chunk once. Plans must be
  * sorted by `startTime`. Messages earlier than the next chunk's start time cannot be preceded by anything
  * still unread, so they are released; only chunks that overlap in time are held together (usually one),
- * which bounds memory by the chunk size. Ties keep file order (the merge is stable).
+ * plus the one chunk read ahead, which bounds memory by the chunk size. Ties keep file order (the merge is
+ * stable).
  */
 export async function* mergeChunks<P extends ChunkPlan>(
   plans: readonly P[],
   load: (plan: P) => Promise<ChunkContents>,
 ): AsyncIterable<ChunkContents> {
   let pending: RawMessage[] = [];
-  for (const plan of plans) {
+  // One chunk is loaded ahead: its read (a file or S3 request) runs while the caller works on the messages
+  // just yielded. Loads stay one at a time and in plan order.
+  let ahead = plans[0] === undefined ? undefined : started(load(plans[0]));
+  for (let k = 0; k < plans.length; k++) {
+    const plan = plans[k]!;
     const released = releaseBefore(pending, plan.startTime);
     pending = pending.slice(released.length);
-    const contents = await load(plan);
+    const contents = await ahead!;
+    const next = plans[k + 1];
+    ahead = next === undefined ? undefined : started(load(next));
     pending = mergeSorted(pending, contents.messages);
     if (released.length > 0 || contents.rejects.length > 0) {
       yield { messages: released, rejects: contents.rejects };
     }
   }
   if (pending.length > 0) yield { messages: pending, rejects: [] };
+}
+
+/** Marks a promise handled: a load abandoned by a caller that stopped early is no unhandled rejection. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function releaseBefore(sorted: RawMessage[], time: bigint): RawMessage[] {

@@ -23,6 +23,19 @@ export interface BlobContext {
 }
 
 /**
+ * Whether messages of a schema can hold anything `replaceBlobs` would replace: a payload schema, or a byte
+ * array that can reach the threshold. Decided once per schema so that, e.g., can_msgs/Frame (`uint8[8]`)
+ * is not walked per message.
+ */
+export function needsBlobScan(
+  schemaName: string,
+  decoder: { hasByteArrays: boolean; largestByteArray: number },
+  threshold: number,
+): boolean {
+  return decoder.hasByteArrays && (decoder.largestByteArray >= threshold || PAYLOAD_SCHEMAS.has(schemaName));
+}
+
+/**
  * Replaces large byte arrays in a decoded message, in place, by `BlobField`s. The ROS 1 and CDR readers
  * return uint8 arrays as views on the message buffer, so a field's file offset is the message's offset
  * plus the view's distance from the message start; no copy is made. A field inside a compressed chunk

@@ -10,6 +10,8 @@ export interface TopicMessage {
   logTime: bigint;
   /** Deserialised message: plain objects, numbers, strings, typed arrays. */
   message: unknown;
+  /** `header.stamp` in ns when the reader already took it from the message (see `decodeMessages`). */
+  headerStamp?: bigint;
 }
 
 export interface ImuRow {
@@ -46,42 +48,86 @@ export type MappedMessage =
  * recorder received it). A header stamp of zero means "not set" in ROS.
  */
 export function mapMessage(m: TopicMessage): MappedMessage {
-  const type = normaliseType(m.schemaName);
-  const msg = asRecord(m.message);
-  switch (type) {
-    case 'sensor_msgs/NavSatFix':
-      return { table: 'gps', row: navSatFix(m, msg) };
-    case 'sensor_msgs/Imu':
-      return {
-        table: 'imu',
-        row: {
-          t: stampOf(msg, m.logTime),
-          source: m.topic,
-          frameId: frameIdOf(msg),
-          accel: vector3(msg.linear_acceleration),
-          gyro: vector3(msg.angular_velocity),
-          // ROS marks an unknown orientation with covariance[0] = -1.
-          orientation: covarianceUnknown(msg.orientation_covariance) ? null : quaternion(msg.orientation),
-        },
-      };
-    case 'geometry_msgs/TwistStamped':
-    case 'geometry_msgs/Twist': {
-      const twist = type === 'geometry_msgs/Twist' ? msg : asRecord(msg.twist);
-      return { table: 'ego_motion', row: egoRow(m, msg, twist, null) };
-    }
-    case 'nav_msgs/Odometry': {
-      const twist = asRecord(asRecord(msg.twist).twist);
-      const position = vector3(asRecord(asRecord(msg.pose).pose).position);
-      const child = typeof msg.child_frame_id === 'string' && msg.child_frame_id ? msg.child_frame_id : null;
-      const row = egoRow(m, msg, twist, position);
-      if (child) row.frameId = child;
-      return { table: 'ego_motion', row };
-    }
-    case 'can_msgs/Frame':
-      return { table: 'can_frames', row: canFrame(m, msg) };
-    default:
+  switch (curatedTable(m.schemaName)) {
+    case 'gps':
+      return { table: 'gps', row: gpsRow(m) };
+    case 'imu':
+      return { table: 'imu', row: imuRow(m) };
+    case 'ego_motion':
+      return { table: 'ego_motion', row: egoMotionRow(m) };
+    case 'can_frames':
+      return { table: 'can_frames', row: canFrameRow(m) };
+    case undefined:
       return { table: 'topics', topic: m.topic };
   }
+}
+
+/** The curated table a ROS type goes to (see `mapMessage`), or undefined for a topic table. */
+export function curatedTable(schemaName: string): 'gps' | 'imu' | 'ego_motion' | 'can_frames' | undefined {
+  switch (normalisedTypes.get(schemaName) ?? cacheType(schemaName)) {
+    case 'sensor_msgs/NavSatFix':
+      return 'gps';
+    case 'sensor_msgs/Imu':
+      return 'imu';
+    case 'geometry_msgs/TwistStamped':
+    case 'geometry_msgs/Twist':
+    case 'nav_msgs/Odometry':
+      return 'ego_motion';
+    case 'can_msgs/Frame':
+      return 'can_frames';
+    default:
+      return undefined;
+  }
+}
+
+/** The `gps` row of a sensor_msgs/NavSatFix. */
+export function gpsRow(m: TopicMessage): GpsFix & { source: string } {
+  return navSatFix(m, asRecord(m.message));
+}
+
+/** The `imu` row of a sensor_msgs/Imu. */
+export function imuRow(m: TopicMessage): ImuRow {
+  const msg = asRecord(m.message);
+  return {
+    t: timeOf(m, msg),
+    source: m.topic,
+    frameId: frameIdOf(msg),
+    accel: vector3(msg.linear_acceleration),
+    gyro: vector3(msg.angular_velocity),
+    // ROS marks an unknown orientation with covariance[0] = -1.
+    orientation: covarianceUnknown(msg.orientation_covariance) ? null : quaternion(msg.orientation),
+  };
+}
+
+/** The `ego_motion` row of a geometry_msgs/Twist, TwistStamped or nav_msgs/Odometry. */
+export function egoMotionRow(m: TopicMessage): EgoMotionRow {
+  const msg = asRecord(m.message);
+  const type = normalisedTypes.get(m.schemaName) ?? cacheType(m.schemaName);
+  if (type === 'nav_msgs/Odometry') {
+    const twist = asRecord(asRecord(msg.twist).twist);
+    const position = vector3(asRecord(asRecord(msg.pose).pose).position);
+    const child = typeof msg.child_frame_id === 'string' && msg.child_frame_id ? msg.child_frame_id : null;
+    const row = egoRow(m, msg, twist, position);
+    if (child) row.frameId = child;
+    return row;
+  }
+  const twist = type === 'geometry_msgs/Twist' ? msg : asRecord(msg.twist);
+  return egoRow(m, msg, twist, null);
+}
+
+/** The `can_frames` row of a can_msgs/Frame. */
+export function canFrameRow(m: TopicMessage): CanFrame {
+  return canFrame(m, asRecord(m.message));
+}
+
+/** Schema names per file are few; normalising each message's name again was a measurable cost. */
+const normalisedTypes = new Map<string, string>();
+
+function cacheType(name: string): string {
+  const type = normaliseType(name);
+  // Bounded: a pathological input with endless schema names must not grow the cache without end.
+  if (normalisedTypes.size < 4096) normalisedTypes.set(name, type);
+  return type;
 }
 
 /** `pkg/msg/Type` (ROS 2) → `pkg/Type`. */
@@ -95,7 +141,7 @@ function navSatFix(m: TopicMessage, msg: Record<string, unknown>): GpsFix & { so
   // sensor_msgs/NavSatStatus: -1 no fix, 0 fix, 1 SBAS-augmented, 2 ground-based augmentation (RTK class).
   const code = typeof status.status === 'number' ? status.status : undefined;
   const fixQuality = code === undefined ? undefined : code < 0 ? 0 : code === 0 ? 1 : code === 1 ? 2 : 4;
-  const fix: GpsFix & { source: string } = { t: stampOf(msg, m.logTime), line: 0, source: m.topic };
+  const fix: GpsFix & { source: string } = { t: timeOf(m, msg), line: 0, source: m.topic };
   if (fixQuality !== undefined) fix.fixQuality = fixQuality;
   if (fixQuality !== 0) {
     const lat = finite(msg.latitude);
@@ -118,7 +164,7 @@ function egoRow(
   position: [number, number, number] | null,
 ): EgoMotionRow {
   return {
-    t: stampOf(msg, m.logTime),
+    t: timeOf(m, msg),
     source: m.topic,
     frameId: frameIdOf(msg),
     linear: vector3(twist.linear),
@@ -133,20 +179,28 @@ function canFrame(m: TopicMessage, msg: Record<string, unknown>): CanFrame {
     raw instanceof Uint8Array ? raw : Uint8Array.from(Array.isArray(raw) ? (raw as number[]) : []);
   const dlc = typeof msg.dlc === 'number' ? msg.dlc : bytes.length;
   return {
-    t: stampOf(msg, m.logTime),
+    t: timeOf(m, msg),
     // CAN drivers name the channel in frame_id (e.g. `can0`); without one, the topic names the bus.
     bus: frameIdOf(msg) ?? m.topic,
     id: typeof msg.id === 'number' ? msg.id : 0,
     extended: msg.is_extended === true,
     dlc,
     // can_msgs/Frame always carries 8 bytes; the DLC says how many are payload.
-    data: bytes.subarray(0, Math.min(dlc, bytes.length)),
+    // (A subarray per frame is a measurable cost; the usual dlc 8 needs none.)
+    data: dlc >= bytes.length ? bytes : bytes.subarray(0, dlc),
     fd: false,
     brs: false,
     esi: false,
     error: msg.is_error === true,
     remote: msg.is_rtr === true,
   };
+}
+
+/** The row time: the reader's header stamp when it took one, else `stampOf`. */
+function timeOf(m: TopicMessage, msg: Record<string, unknown>): bigint {
+  const stamp = m.headerStamp;
+  if (stamp === undefined) return stampOf(msg, m.logTime);
+  return stamp === 0n ? m.logTime : stamp;
 }
 
 /** Header stamp in ns when set, else the fallback. ROS 1 stamps are {sec, nsec}; ROS 2 {sec, nanosec}. */

@@ -4,7 +4,16 @@ import type { CanTables } from '../canTables.js';
 import type { CanFrame } from '../can/frame.js';
 import { gpsColumns } from '../gpsColumns.js';
 import type { GpsFix } from '../nmea/gpsFix.js';
-import { mapMessage, type EgoMotionRow, type ImuRow, type TopicMessage } from './mapMessage.js';
+import {
+  canFrameRow,
+  curatedTable,
+  egoMotionRow,
+  gpsRow,
+  imuRow,
+  type EgoMotionRow,
+  type ImuRow,
+  type TopicMessage,
+} from './mapMessage.js';
 
 export interface TopicCounts {
   /** Messages per topic, whatever table they went to. */
@@ -16,7 +25,7 @@ export interface TopicCounts {
 }
 
 /**
- * Routes decoded bag/MCAP messages to the curated tables (see `mapMessage`), in batches: GPS fixes to
+ * Routes decoded bag/MCAP messages to the curated tables (as `mapMessage` says), in batches: GPS fixes to
  * `gps`, IMU samples to `imu`, twist/odometry to `ego_motion`, CAN frames through `CanTables` (so a DBC
  * decodes them like any CAN log). Call `flush()` after the last message.
  */
@@ -52,25 +61,33 @@ export class TopicTables {
     const rest: M[] = [];
     for (const m of messages) {
       this.counts.messages[m.topic] = (this.counts.messages[m.topic] ?? 0) + 1;
-      const mapped = mapMessage(m);
-      switch (mapped.table) {
-        case 'gps':
-          onTime(mapped.row.t);
-          this.gps.push(mapped.row);
+      // Rows are built straight into their table's list: no `MappedMessage` wrapper per message.
+      switch (curatedTable(m.schemaName)) {
+        case 'gps': {
+          const row = gpsRow(m);
+          onTime(row.t);
+          this.gps.push(row);
           break;
-        case 'imu':
-          onTime(mapped.row.t);
-          this.imu.push(mapped.row);
+        }
+        case 'imu': {
+          const row = imuRow(m);
+          onTime(row.t);
+          this.imu.push(row);
           break;
-        case 'ego_motion':
-          onTime(mapped.row.t);
-          this.ego.push(mapped.row);
+        }
+        case 'ego_motion': {
+          const row = egoMotionRow(m);
+          onTime(row.t);
+          this.ego.push(row);
           break;
-        case 'can_frames':
-          onTime(mapped.row.t);
-          this.can.push(mapped.row);
+        }
+        case 'can_frames': {
+          const row = canFrameRow(m);
+          onTime(row.t);
+          this.can.push(row);
           break;
-        case 'topics':
+        }
+        case undefined:
           onTime(m.logTime);
           this.counts.unmapped[m.topic] = (this.counts.unmapped[m.topic] ?? 0) + 1;
           rest.push(m);
