@@ -20,8 +20,8 @@ import {
   Utf8,
 } from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
-import { FlatJson, FlatList, FlatTime } from '../ingest/topics/flattenMessage.js';
-import type { FlatValue } from '../ingest/topics/flattenMessage.js';
+import { FlatJson, FlatList, FlatTime } from './flatValue.js';
+import type { FlatValue } from './flatValue.js';
 import { PARTITION_KEYS } from './tables.js';
 import type { TableDef } from './tables.js';
 
