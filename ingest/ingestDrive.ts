@@ -212,6 +212,7 @@ async function ingestInto(
           decompress: decompressors,
         })) {
           rejects.add(batch.rejects, report);
+          markDamaged(report, batch.rejects);
           report.records = (report.records ?? 0) + batch.records.length;
           await otherTopics.add(await topics.add(batch.records, (t) => span.add(t)));
         }
@@ -350,6 +351,23 @@ export function ingestIssues(
     if (!(topicCounts[topic] ?? 0)) issues.push(`missing_topic:${topic}`);
   }
   return issues;
+}
+
+/** Container damage that loses messages: the input is kept as far as it is valid, and quarantined. */
+const DAMAGE = new Set(['truncated', 'bad_chunk', 'bad_record', 'bad_index']);
+
+/**
+ * Marks an input `partial` at its first damaged region (a cut file, a chunk that does not decompress):
+ * the messages before and around it land, and the caller quarantines the file with the offset.
+ */
+function markDamaged(report: InputReport, list: readonly Reject[]): void {
+  if (report.status === 'partial') return;
+  const damage = list.find((r) => DAMAGE.has(r.reason));
+  if (!damage) return;
+  report.status = 'partial';
+  report.reason = damage.reason;
+  report.message =
+    damage.offset === undefined ? damage.message : `${damage.message} (at byte ${damage.offset})`;
 }
 
 /** Rejects of a drive: exact counts by reason, the first ones in detail. */

@@ -126,4 +126,26 @@ describe('ingest of ROS bags and MCAP into the curated tables', () => {
     expect(report.warnings.some((w) => w.includes('missing_topic:/turtle1/pose'))).toBe(false);
     expect(report.tables.topics_turtle1_pose?.rows).toBe(1344);
   });
+
+  it('lands the messages before the cut of a truncated bag and quarantines the file with the offset', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const whole = await readFile(join(DATA, 'rosbag/robot_localization/test1.bag'));
+    const cut = join(lake, '..', `cut-${Date.now()}.bag`);
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    try {
+      const store = await LocalObjectStore.open({ root: lake });
+      const report = await ingestPaths({ store, paths: [cut], dbcs: [], vehicle: 'cut' });
+      const input = report.inputs[0];
+      expect(input?.status).toBe('partial');
+      expect(input?.reason).toBe('truncated');
+      expect(input?.message).toMatch(/at byte \d+/);
+      expect(input?.quarantineKey).toMatch(/^quarantine\/[0-9a-f]{64}\/reason\.json$/);
+      expect(report.status).toBe('partial');
+      const landed = (report.topics?.rows.imu ?? 0) + (report.topics?.rows.gps ?? 0);
+      expect(landed).toBeGreaterThan(1000);
+      expect(landed).toBeLessThan(11_865 + 989);
+    } finally {
+      await rm(cut, { force: true });
+    }
+  });
 });
