@@ -250,12 +250,14 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  source(key: string): RandomAccessSource {
+  /** Ranged reads of one object; `etag` pins the version (reads fail if the object was replaced since). */
+  source(key: string, options: { etag?: string } = {}): RandomAccessSource {
     return new S3Source({
       client: this.client,
       bucket: this.bucket,
       key: this.fullKey(key),
       uri: this.uriOf(key),
+      ...(options.etag ? { etag: options.etag } : {}),
     });
   }
 

@@ -14,6 +14,11 @@ export interface S3SourceOptions {
   key: string;
   /** `s3://` URI of the object, for messages and lineage. */
   uri: string;
+  /**
+   * The version to read (an ETag seen before, e.g. when the object was hashed). Without it the first
+   * response pins the version.
+   */
+  etag?: string;
 }
 
 /**
@@ -39,6 +44,7 @@ export class S3Source implements RandomAccessSource {
     this.bucket = options.bucket;
     this.key = options.key;
     this.uri = options.uri;
+    this.etag = options.etag;
   }
 
   size(): Promise<number> {

@@ -118,7 +118,8 @@ export class S3Inputs {
       head,
       stream: () => (digest.gzip ? gunzip(raw()) : raw()),
       rawStream: raw,
-      source: () => store.source(key),
+      // Ranged reads are pinned to the version that was hashed, like the full reads.
+      source: () => store.source(key, etag ? { etag } : {}),
       parseDbc: () => this.parseDbc(uri),
     };
   }
