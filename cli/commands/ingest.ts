@@ -8,7 +8,8 @@ import { lakeOption, openLake, s3ClientConfig, stringList } from '../lakeOption.
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'Decode drive recordings (CAN logs + DBC, NMEA) into the lake',
-  usage: 'adlake ingest <paths or s3:// URIs…> [--dbc [bus=]<file>]… [--vehicle <id>] [--lake <dir>]',
+  usage:
+    'adlake ingest <paths or s3:// URIs…> [--dbc [bus=]<file>]… [--expect-topic <topic>]… [--vehicle <id>] [--lake <dir>]',
   description: [
     'Ingests the given files and folders (folders are walked) as one drive; an s3://bucket/prefix URI stands',
     'for every object under the prefix (or the one object it names; ADLAKE_S3_ENDPOINT as for --lake).',
