@@ -503,6 +503,8 @@ class DictionaryBuffer extends BaseBuffer {
   /** Remembers the last input dictionary and its mapping to `strings` (-1 for null entries). */
   private lastDictionary: readonly (string | null)[] | undefined;
   private lastRemap = new Int32Array(0);
+  /** Whether `lastRemap` maps every index to itself (the usual case: one producer, one append-only dictionary). */
+  private lastRemapIdentity = true;
 
   protected resize(capacity: number): void {
     this.indices = grow(this.indices, capacity, Int32Array, 0);
@@ -577,6 +579,14 @@ class DictionaryBuffer extends BaseBuffer {
       if (index < 0 || (remap[index] as number) < 0) hasNull = true;
     }
     if (hasNull && !this.field.nullable) throw this.usage('has null rows but the column is not nullable');
+    if (!hasNull && this.lastRemapIdentity && indices instanceof Int32Array) {
+      // Same order as ours: copy the indices in one go (measured ~10% of the can_signals append).
+      return (start, end) => {
+        this.reserve(end - start);
+        this.indices.set(indices.subarray(start, end), this.length);
+        this.length += end - start;
+      };
+    }
     return (start, end) => {
       this.reserve(end - start);
       const out = this.indices;
@@ -596,7 +606,9 @@ class DictionaryBuffer extends BaseBuffer {
   }
 
   private remapFor(dictionary: readonly (string | null)[]): Int32Array {
-    let remap = this.lastDictionary === dictionary ? this.lastRemap : new Int32Array(0);
+    const same = this.lastDictionary === dictionary;
+    let remap = same ? this.lastRemap : new Int32Array(0);
+    if (!same) this.lastRemapIdentity = true;
     if (remap.length < dictionary.length) {
       const from = remap.length;
       const grown = new Int32Array(dictionary.length);
@@ -608,6 +620,7 @@ class DictionaryBuffer extends BaseBuffer {
           throw this.usage(`dictionary entry ${i} is not a string`);
         }
         remap[i] = text === null || text === undefined ? -1 : this.intern(text);
+        if (remap[i] !== i) this.lastRemapIdentity = false;
       }
     } else if (remap.length > dictionary.length) {
       remap = remap.subarray(0, dictionary.length);
