@@ -74,6 +74,21 @@ describe('column buffers', () => {
     expect(data.nullCount).toBe(3);
   });
 
+  test('dictionary input in our order is copied as is; another order or a sub-range is remapped', () => {
+    const buffer = columnBuffer(dict, 100);
+    const ours = ['a', 'b', 'c'];
+    buffer.prepare({ indices: Int32Array.of(2, 0, 1, 1), dictionary: ours }, 4)(1, 4); // identity: bulk copy
+    const theirs = ['c', 'a']; // another producer: 'c' is our 2, 'a' our 0
+    buffer.prepare({ indices: Int32Array.of(0, 1, 0), dictionary: theirs }, 3)(0, 3);
+    ours.push('d');
+    buffer.prepare({ indices: Int32Array.of(3, 0), dictionary: ours }, 2)(0, 2); // ours again, grown
+    const data = buffer.toData();
+    const values = Array.from({ length: data.length }, (_, i) =>
+      data.getValid(i) ? (data.dictionary?.get((data.values as Int32Array)[i] as number) as string) : null,
+    );
+    expect(values).toEqual(['a', 'b', 'b', 'c', 'a', 'c', 'd', 'a']);
+  });
+
   test('bad inputs are UsageErrors naming the column, found before anything is appended', () => {
     const value = new Field('value', new Float64(), false);
     const buffer = columnBuffer(value, 100);
