@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAscDate } from '../../ingest/can/parseAscDate.js';
 import { readAsc } from '../../ingest/can/readAsc.js';
 import type { AscOptions } from '../../ingest/can/readAsc.js';
-import { bytesOf, chunked, collect, countByReason, hex } from './collect.js';
+import { bytesOf, chunked, collect, countByReason, hex, frameShape } from './collect.js';
 
 async function read(text: string, options: Partial<AscOptions> = {}) {
   return collect(readAsc(chunked(bytesOf(text)), { uri: 'test.asc', ...options }));
@@ -101,21 +101,7 @@ describe('ASC frames', () => {
       ].join('\n'),
     );
     expect(rejects).toEqual([]);
-    expect(
-      frames.map((f) => [
-        f.bus,
-        f.id,
-        f.extended,
-        f.dlc,
-        f.data.length,
-        f.fd,
-        f.brs,
-        f.esi,
-        f.error,
-        f.remote,
-        f.direction,
-      ]),
-    ).toEqual([
+    expect(frames.map(frameShape)).toEqual([
       ['1', 0x300, false, 8, 8, true, true, false, false, false, 'rx'],
       ['3', 0x30a, false, 13, 32, true, true, true, false, false, 'rx'],
       ['3', 0x50005, true, 5, 0, false, false, false, false, true, 'tx'],

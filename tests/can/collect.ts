@@ -23,6 +23,11 @@ export async function collect(
   return { frames, rejects, batches: count };
 }
 
+/** A frame's fields without its time, payload as its length: the row shape the format tests compare. */
+export function frameShape(f: CanFrame): unknown[] {
+  return [f.bus, f.id, f.extended, f.dlc, f.data.length, f.fd, f.brs, f.esi, f.error, f.remote, f.direction];
+}
+
 /**
  * Exact rejects by reason from a reader's output alone: a summary reject stands for `count` rejects
  * (those past the detail cap), any other for one.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readTrc } from '../../ingest/can/readTrc.js';
 import type { TrcOptions } from '../../ingest/can/readTrc.js';
-import { bytesOf, chunked, collect, countByReason, hex } from './collect.js';
+import { bytesOf, chunked, collect, countByReason, hex, frameShape } from './collect.js';
 
 async function read(text: string, options: Partial<TrcOptions> = {}) {
   return collect(readTrc(chunked(bytesOf(text)), { uri: 'test.trc', ...options }));
@@ -69,21 +69,7 @@ describe('PCAN TRC', () => {
       ].join('\n'),
     );
     expect(rejects).toEqual([]);
-    expect(
-      frames.map((f) => [
-        f.bus,
-        f.id,
-        f.extended,
-        f.dlc,
-        f.data.length,
-        f.fd,
-        f.brs,
-        f.esi,
-        f.error,
-        f.remote,
-        f.direction,
-      ]),
-    ).toEqual([
+    expect(frames.map(frameShape)).toEqual([
       ['1', 0x300, false, 7, 7, false, false, false, false, false, 'rx'],
       ['1', 0x400, false, 9, 12, true, false, false, false, false, 'rx'],
       ['1', 0x1234abcd, true, 8, 8, true, true, true, false, false, 'tx'],
