@@ -114,25 +114,27 @@ export interface GpsBatch {
   vdop?: Float64Column;
 }
 
-const timestamp = () => new TimestampMicrosecond('UTC');
+export const timestamp = () => new TimestampMicrosecond('UTC');
 /** Strings that repeat: names, ids, statuses. */
-const name = () => new Dictionary(new Utf8(), new Int32());
+export const name = () => new Dictionary(new Utf8(), new Int32());
 
-interface ColumnOptions {
+export interface ColumnOptions {
   nullable?: boolean;
   unit?: string;
 }
 
-function column(columnName: string, type: DataType, doc: string, options: ColumnOptions = {}): Field {
+/** A field with its `doc` (and `unit`) metadata, not null unless `nullable`. */
+export function column(columnName: string, type: DataType, doc: string, options: ColumnOptions = {}): Field {
   const metadata = new Map([['doc', doc]]);
   if (options.unit !== undefined) metadata.set('unit', options.unit);
   return new Field(columnName, type, options.nullable ?? false, metadata);
 }
 
-const t = () => column('t', timestamp(), 'Time of the record, UTC, microsecond precision.');
-const driveId = () => column('drive_id', name(), 'The drive the row belongs to (see the drives table).');
+export const t = () => column('t', timestamp(), 'Time of the record, UTC, microsecond precision.');
+export const driveId = () =>
+  column('drive_id', name(), 'The drive the row belongs to (see the drives table).');
 // Timestamps grow by small steps: delta encoding makes them ~1 byte per row instead of 8 (measured).
-const timeSeriesEncodings = { t: 'delta_binary_packed' } as const;
+export const timeSeriesEncodings = { t: 'delta_binary_packed' } as const;
 
 export const DRIVES: TableDef<DrivesBatch> = {
   name: 'drives',

@@ -1,0 +1,65 @@
+/**
+ * Reads a curated table back from the lake, one part file at a time, as Arrow tables. Transforms use it to
+ * read a drive's rows through the object-store port, so the same code reads a local lake and an S3 lake
+ * (DuckDB here has no httpfs). Memory is bounded by one part file (`rowsPerFile` rows) and the columns asked for.
+ */
+import { tableFromIPC } from 'apache-arrow';
+import type { Table as ArrowTable } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { DecodeError } from '../core/errors.js';
+import { parsePartKey, tablePrefix } from './layout.js';
+import type { PartAddress } from './layout.js';
+import type { ObjectStore } from './objectStore.js';
+
+export interface TablePart extends PartAddress {
+  key: string;
+  size: number;
+}
+
+/** The part files of `table` (optionally of one drive), in key order: date, then part number. */
+export async function listTableParts(
+  store: ObjectStore,
+  table: string,
+  filter: { driveId?: string; vehicle?: string } = {},
+): Promise<TablePart[]> {
+  const parts: TablePart[] = [];
+  for await (const info of store.list(tablePrefix(table))) {
+    const address = parsePartKey(info.key);
+    if (!address) continue;
+    if (filter.driveId !== undefined && address.driveId !== filter.driveId) continue;
+    if (filter.vehicle !== undefined && address.vehicle !== filter.vehicle) continue;
+    parts.push({ ...address, key: info.key, size: info.size });
+  }
+  return parts;
+}
+
+/** Decodes one part file; `columns` limits what is decoded (the partition columns are not in files). */
+export async function readPart(
+  store: ObjectStore,
+  key: string,
+  columns?: readonly string[],
+): Promise<ArrowTable> {
+  const bytes = await store.get(key);
+  try {
+    const wasm = readParquet(bytes, columns ? { columns: [...columns] } : undefined);
+    return tableFromIPC(wasm.intoIPCStream());
+  } catch (error) {
+    throw new DecodeError(
+      `cannot read Parquet part: ${error instanceof Error ? error.message : String(error)}`,
+      { uri: store.uriOf(key) },
+      { cause: error },
+    );
+  }
+}
+
+/** Every part of one drive's rows in `table`, decoded one after the other. */
+export async function* readDriveTable(
+  store: ObjectStore,
+  table: string,
+  driveId: string,
+  columns?: readonly string[],
+): AsyncIterable<{ part: TablePart; rows: ArrowTable }> {
+  for (const part of await listTableParts(store, table, { driveId })) {
+    yield { part, rows: await readPart(store, part.key, columns) };
+  }
+}
