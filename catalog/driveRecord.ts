@@ -54,7 +54,7 @@ export async function updateDriveRecord(
     if (field.name === 'drive_id') continue;
     batch[field.name] = [row[field.name] ?? null];
   }
-  await writer.append(batch as Parameters<typeof writer.append>[0]);
+  await writer.append(batch as unknown as Parameters<typeof writer.append>[0]);
   return writer.close();
 }
 

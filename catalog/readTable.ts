@@ -5,7 +5,7 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import type { Table as ArrowTable } from 'apache-arrow';
-import { readParquet } from 'parquet-wasm';
+import { ParquetFile, readParquet } from 'parquet-wasm';
 import { DecodeError } from '../core/errors.js';
 import { parsePartKey, tablePrefix } from './layout.js';
 import type { PartAddress } from './layout.js';
@@ -33,7 +33,13 @@ export async function listTableParts(
   return parts;
 }
 
-/** Decodes one part file; `columns` limits what is decoded (the partition columns are not in files). */
+/** Rows per decoded record batch: fewer, larger batches than parquet's 1024 keep per-batch work small. */
+const BATCH_ROWS = 65_536;
+
+/**
+ * Decodes one part file. `columns` limits what is decoded; names the file does not have are left out (the
+ * partition columns are never in files, and topic tables differ between drives), so check `getChild`.
+ */
 export async function readPart(
   store: ObjectStore,
   key: string,
@@ -41,8 +47,20 @@ export async function readPart(
 ): Promise<ArrowTable> {
   const bytes = await store.get(key);
   try {
-    const wasm = readParquet(bytes, columns ? { columns: [...columns] } : undefined);
-    return tableFromIPC(wasm.intoIPCStream());
+    if (columns === undefined) {
+      return tableFromIPC(readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream());
+    }
+    // parquet-wasm 0.8's readParquet ignores `columns` and decodes every column; only its ParquetFile
+    // reader applies the projection (and it throws on a name the file lacks, hence the filter).
+    const file = await ParquetFile.fromFile(new Blob([bytes]));
+    try {
+      const names = new Set(tableFromIPC(file.schema().intoIPCStream()).schema.names);
+      const present = columns.filter((name) => names.has(name));
+      const wasm = await file.read({ columns: present, batchSize: BATCH_ROWS });
+      return tableFromIPC(wasm.intoIPCStream());
+    } finally {
+      file.free();
+    }
   } catch (error) {
     throw new DecodeError(
       `cannot read Parquet part: ${error instanceof Error ? error.message : String(error)}`,

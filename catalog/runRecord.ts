@@ -64,7 +64,14 @@ export interface RunEvent {
   run: {
     runId: string;
     facets: {
-      adlake_run: Facet & { args: string[]; startedAt: string; finishedAt?: string; durationMs?: number };
+      adlake_run: Facet & {
+        args: string[];
+        startedAt: string;
+        finishedAt?: string;
+        durationMs?: number;
+        /** Id of the key the run's vehicle pseudonyms were made with (see `transforms/pseudonym`). */
+        pseudonymKeyId?: string;
+      };
       adlake_counts: Facet & Record<string, number | string>;
       adlake_summary?: Facet & { summary: unknown };
       adlake_error?: Facet & { code: string; where?: Provenance };
@@ -97,6 +104,14 @@ export interface RunRecorderOptions {
   runId?: string;
   /** Clock, for tests. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Applied to every text the record takes from the run before it is stored: args, input URIs, the error
+   * message, stack and position (e.g. to replace VINs by pseudonyms). The `summary` is stored as given:
+   * redact it before. @default no change
+   */
+  redact?: (text: string) => string;
+  /** Id of the key the run's vehicle pseudonyms were made with, kept in the `adlake_run` facet. */
+  pseudonymKeyId?: string;
 }
 
 /**
@@ -110,6 +125,8 @@ export class RunRecorder {
   private readonly job: string;
   private readonly args: string[];
   private readonly now: () => Date;
+  private readonly redact: (text: string) => string;
+  private readonly pseudonymKeyId: string | undefined;
   private readonly started: Date;
   private readonly inputs = new Map<string, RunInput>();
   private readonly outputs = new Map<string, WrittenFile[]>();
@@ -119,7 +136,9 @@ export class RunRecorder {
   private constructor(options: RunRecorderOptions) {
     this.store = options.store;
     this.job = options.job;
-    this.args = [...(options.args ?? [])];
+    this.redact = options.redact ?? ((text) => text);
+    this.pseudonymKeyId = options.pseudonymKeyId;
+    this.args = (options.args ?? []).map(this.redact);
     this.now = options.now ?? (() => new Date());
     this.started = this.now();
     this.runId = options.runId ?? uuidV7(this.started.getTime());
@@ -135,7 +154,8 @@ export class RunRecorder {
 
   /** Records an input (once per uri and content hash). */
   addInput(input: RunInput): void {
-    this.inputs.set(`${input.sha256} ${input.uri}`, { ...input });
+    const uri = this.redact(input.uri);
+    this.inputs.set(`${input.sha256} ${uri}`, { ...input, uri });
   }
 
   /** Records a part file the run wrote; outputs are grouped per table. */
@@ -176,6 +196,7 @@ export class RunRecorder {
         ...facet('AdlakeRunRunFacet'),
         args: this.args,
         startedAt: this.started.toISOString(),
+        ...(this.pseudonymKeyId !== undefined ? { pseudonymKeyId: this.pseudonymKeyId } : {}),
         ...(end
           ? { finishedAt: eventTime.toISOString(), durationMs: eventTime.getTime() - this.started.getTime() }
           : {}),
@@ -189,15 +210,22 @@ export class RunRecorder {
       facets.errorMessage = {
         _producer: PRODUCER,
         _schemaURL: ERROR_MESSAGE_SCHEMA_URL,
-        message: errorText(error),
+        message: this.redact(errorText(error)),
         programmingLanguage: 'JAVASCRIPT',
-        ...(error instanceof Error && error.stack ? { stackTrace: error.stack } : {}),
+        ...(error instanceof Error && error.stack ? { stackTrace: this.redact(error.stack) } : {}),
       };
       if (error instanceof AdlakeError) {
         facets.adlake_error = {
           ...facet('AdlakeErrorRunFacet'),
           code: error.code,
-          ...(Object.keys(error.where).length > 0 ? { where: error.where } : {}),
+          ...(Object.keys(error.where).length > 0
+            ? {
+                where: {
+                  ...error.where,
+                  ...(error.where.uri !== undefined ? { uri: this.redact(error.where.uri) } : {}),
+                },
+              }
+            : {}),
         };
       }
     }

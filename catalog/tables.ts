@@ -66,6 +66,7 @@ export interface DrivesBatch {
   quality_status?: StringColumn;
   quality_issues: ValueColumn<readonly string[]>;
   weather_summary?: StringColumn;
+  vehicle_key_id?: StringColumn;
 }
 
 export interface SourceFile {
@@ -180,6 +181,12 @@ export const DRIVES: TableDef<DrivesBatch> = {
     column('weather_summary', new Utf8(), 'Short weather description for the drive, when known.', {
       nullable: true,
     }),
+    column(
+      'vehicle_key_id',
+      new Utf8(),
+      'Id of the key the vehicle partition value is a pseudonym under (HMAC-SHA256, see transforms/pseudonym); null when the vehicle id was kept as given.',
+      { nullable: true },
+    ),
   ]),
   partitionKeys: PARTITION_KEYS,
   timeColumn: 'start_time',

@@ -3,6 +3,7 @@ import { LocalObjectStore } from '../catalog/localObjectStore.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { UsageError } from '../core/errors.js';
+import type { PseudonymKey } from '../transforms/pseudonym/pseudonymKey.js';
 import type { CommandContext, OptionSpec, ParsedOptions } from './command.js';
 
 export const lakeOption: OptionSpec = {
@@ -49,4 +50,45 @@ export function s3ClientConfig(env: Record<string, string | undefined>): S3Clien
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
+}
+
+/** The options naming the vehicle pseudonym key (see `transforms/pseudonym/resolvePseudonymKey.ts`). */
+export const pseudonymKeyOptions: Record<string, OptionSpec> = {
+  'pseudonym-key-file': {
+    type: 'string',
+    valueName: 'file',
+    description:
+      'Key for vehicle pseudonyms: JSON {"keyId","key"}, hex/base64 text or raw bytes (also ADLAKE_PSEUDONYM_KEY_FILE; or put the key itself in ADLAKE_PSEUDONYM_KEY)',
+  },
+  'pseudonym-secret': {
+    type: 'string',
+    valueName: 'id',
+    description:
+      'AWS Secrets Manager secret (name or ARN) holding the pseudonym key (also ADLAKE_PSEUDONYM_SECRET)',
+  },
+  'pseudonym-kms-blob': {
+    type: 'string',
+    valueName: 'file',
+    description:
+      'KMS-encrypted pseudonym key: a ciphertext file (raw or base64) or base64:<ciphertext> (also ADLAKE_PSEUDONYM_KMS_BLOB)',
+  },
+};
+
+/** The pseudonym key the options or environment name, or undefined when none is set. */
+export async function pseudonymKeyFrom(
+  ctx: CommandContext,
+  options: ParsedOptions,
+): Promise<PseudonymKey | undefined> {
+  const keyFile = options['pseudonym-key-file'];
+  const secretId = options['pseudonym-secret'];
+  const kmsBlob = options['pseudonym-kms-blob'];
+  // Loaded on use, like the readers: `--help` does not pay for it, and the AWS SDK only loads for AWS keys.
+  const { resolvePseudonymKey } = await import('../transforms/pseudonym/resolvePseudonymKey.js');
+  return resolvePseudonymKey({
+    ...(typeof keyFile === 'string' ? { keyFile } : {}),
+    ...(typeof secretId === 'string' ? { secretId } : {}),
+    ...(typeof kmsBlob === 'string' ? { kmsBlob } : {}),
+    env: ctx.env,
+    cwd: ctx.cwd,
+  });
 }

@@ -19,6 +19,8 @@ import {
   type TableDef,
 } from '../catalog/tables.js';
 import { AdlakeError } from '../core/errors.js';
+import { CanVinMasker } from '../transforms/pseudonym/CanVinMasker.js';
+import { Pseudonymiser } from '../transforms/pseudonym/Pseudonymiser.js';
 import type { Batch, Reject } from '../core/reject.js';
 import type { ByteStream, RandomAccessSource } from '../core/source.js';
 import { isoString } from '../core/time.js';
@@ -63,7 +65,15 @@ export interface IngestDbc {
 export interface IngestDriveOptions {
   store: ObjectStore;
   driveId: string;
+  /** The partition value, already pseudonymised (see `Pseudonymiser.vehicle`). */
   vehicle: string;
+  /** Id of the key `vehicle` is a pseudonym under, for the drives row; absent when it was kept as given. */
+  vehicleKeyId?: string;
+  /**
+   * Replaces VINs in what the inputs carry (topic names and strings, bytes, CAN transfers, source URIs)
+   * before it is written. @default a Pseudonymiser without a key: VINs are redacted, not pseudonymised
+   */
+  pseudonymiser?: Pseudonymiser;
   inputs: IngestInput[];
   dbcs: IngestDbc[];
   /** Rows per Parquet part file. @default DEFAULT_ROWS_PER_PART (262144, see ingestDefaults.ts) */
@@ -97,6 +107,8 @@ export interface DriveResult {
   warnings: string[];
   drive?: NonNullable<IngestReport['drive']>;
   rejects: Reject[];
+  /** VINs replaced in content (strings, bytes, URIs) and CAN transfers whose VIN bytes were masked. */
+  vins: { replaced: number; canMasked: number };
 }
 
 export { DEFAULT_ROWS_PER_PART } from './ingestDefaults.js';
@@ -166,8 +178,31 @@ async function ingestInto(
   writer: <T>(table: TableDef<T>) => PartitionedTableWriter<T>,
 ): Promise<DriveResult> {
   const can = new CanTables(writers.frames, writers.signals, options.dbcs);
-  const topics = new TopicTables({ gps: writers.gps, imu: writers.imu, egoMotion: writers.egoMotion, can });
-  const otherTopics = new GenericTopicTables({ writerFor: (def) => writer(def) });
+  // No VIN reaches a table in clear: frames are masked before they are written or decoded, strings and
+  // bytes of messages scrubbed as they are converted, topic names as they arrive.
+  const scrub = options.pseudonymiser ?? new Pseudonymiser();
+  const vinsBefore = scrub.vinsReplaced;
+  const masker = new CanVinMasker({ bytes: scrub.bytes });
+  const addCan = (frames: CanFrame[]): Promise<void> => {
+    masker.mask(frames);
+    return can.add(frames);
+  };
+  const topicNames = new Map<string, string>();
+  const scrubTopic = <M extends { topic: string; schemaName: string }>(messages: M[]): M[] => {
+    for (const m of messages) {
+      let topic = topicNames.get(m.topic);
+      if (topic === undefined) topicNames.set(m.topic, (topic = scrub.text(m.topic)));
+      m.topic = topic;
+      m.schemaName = scrub.text(m.schemaName);
+    }
+    return messages;
+  };
+  const topics = new TopicTables(
+    { gps: writers.gps, imu: writers.imu, egoMotion: writers.egoMotion, can: { add: addCan } },
+    undefined,
+    scrub.text,
+  );
+  const otherTopics = new GenericTopicTables({ writerFor: (def) => writer(def), scrub });
   let decompressors: Decompressors | undefined;
   const gpsCounts = { fixes: 0 };
   const distance = trackDistance();
@@ -214,7 +249,7 @@ async function ingestInto(
           rejects.add(batch.rejects, report);
           markDamaged(report, batch.rejects);
           report.records = (report.records ?? 0) + batch.records.length;
-          await otherTopics.add(await topics.add(batch.records, (t) => span.add(t)));
+          await otherTopics.add(await topics.add(scrubTopic(batch.records), (t) => span.add(t)));
         }
         await topics.flush();
       } else if (input.format === 'mdf4') {
@@ -223,7 +258,7 @@ async function ingestInto(
           rejects.add(batch.rejects, report);
           report.records = (report.records ?? 0) + batch.records.length;
           for (const frame of batch.records) span.add(frame.t);
-          if (batch.records.length > 0) await can.add(batch.records);
+          if (batch.records.length > 0) await addCan(batch.records);
         }
         for (const w of file.warnings) warnings.push(`${input.uri}: ${w}`);
         // Measured signals (not bus logging) land in one topics_mdf_<group> table per channel group.
@@ -231,7 +266,7 @@ async function ingestInto(
           for await (const messages of mdfGroupMessages(file, group, input.uri)) {
             report.records = (report.records ?? 0) + messages.length;
             for (const m of messages) span.add(m.logTime);
-            await otherTopics.add(messages);
+            await otherTopics.add(scrubTopic(messages));
           }
         }
       } else if (input.format !== 'dbc') {
@@ -239,7 +274,7 @@ async function ingestInto(
           rejects.add(batch.rejects, report);
           report.records = (report.records ?? 0) + batch.records.length;
           for (const frame of batch.records) span.add(frame.t);
-          if (batch.records.length > 0) await can.add(batch.records);
+          if (batch.records.length > 0) await addCan(batch.records);
         }
       }
     } catch (error) {
@@ -273,9 +308,16 @@ async function ingestInto(
     for (const issue of issues) warnings.push(`drive ${options.driveId}: ${issue}`);
     const drives = writer(DRIVES);
     await drives.append(
-      driveRow(options, span.first, span.last, gpsCounts.fixes > 0 ? distance.metres : null, issues),
+      driveRow(options, scrub, span.first, span.last, gpsCounts.fixes > 0 ? distance.metres : null, issues),
     );
     files.push(...(await drives.close()));
+  }
+
+  const vins = { replaced: scrub.vinsReplaced - vinsBefore, canMasked: masker.masked };
+  if (scrub.keyId === undefined && vins.replaced + vins.canMasked > 0) {
+    warnings.push(
+      `VINs found in the inputs were redacted (${vins.replaced} in text, ${vins.canMasked} in CAN transfers): no pseudonym key is set, so they cannot be joined across drives`,
+    );
   }
 
   const tables: Record<string, TableReport> = {};
@@ -301,12 +343,14 @@ async function ingestInto(
     warnings,
     ...(drive ? { drive } : {}),
     rejects: rejects.details,
+    vins,
   };
 }
 
 /** The drive's one `drives` row: its span, distance, and every source file with its hash. */
 function driveRow(
   options: IngestDriveOptions,
+  scrub: Pseudonymiser,
   first: bigint,
   last: bigint,
   distance: number | null,
@@ -318,11 +362,15 @@ function driveRow(
     end_time: [last],
     duration_s: [Number(last - first) / 1e9],
     distance_m: [distance],
-    source_files: [sources.map((i) => ({ uri: i.uri, sha256: i.sha256, format: i.format, bytes: i.bytes }))],
+    // A folder or bucket prefix named by VIN is common: URIs carry the pseudonym (the sha256 finds the file).
+    source_files: [
+      sources.map((i) => ({ uri: scrub.text(i.uri), sha256: i.sha256, format: i.format, bytes: i.bytes })),
+    ],
     formats: [[...new Set(options.inputs.map((i) => i.format))].sort()],
-    quality_issues: [[...issues]],
+    quality_issues: [issues.map(scrub.text)],
     // The quality step (a later stage) judges a drive fully; ingest only flags what it saw.
     quality_status: [issues.length > 0 ? 'warn' : null],
+    vehicle_key_id: [options.vehicleKeyId ?? null],
   };
 }
 

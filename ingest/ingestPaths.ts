@@ -13,6 +13,8 @@ import type { IngestReport, InputReport } from './ingestReport.js';
 import { inspectLocalFile, listLocalFiles } from './inputs/localInputs.js';
 import type { RawInput } from './inputs/RawInput.js';
 import type { S3Inputs, S3InputsOptions } from './inputs/S3Inputs.js';
+import { Pseudonymiser } from '../transforms/pseudonym/Pseudonymiser.js';
+import type { PseudonymKey } from '../transforms/pseudonym/pseudonymKey.js';
 
 export interface IngestPathsOptions {
   store: ObjectStore;
@@ -23,7 +25,16 @@ export interface IngestPathsOptions {
   paths: string[];
   /** DBC files (paths or `s3://` URIs) given explicitly; `bus` limits one to a bus. */
   dbcs: { path: string; bus?: string }[];
+  /**
+   * The vehicle id (a VIN or a fleet label). With `pseudonymKey` it is replaced by its pseudonym everywhere
+   * (partitions, drives row, report, run record, ledger); without, a VIN is refused and other ids are kept.
+   */
   vehicle: string;
+  /**
+   * Key for vehicle pseudonyms (see `transforms/pseudonym`). Without it VINs found in the inputs are redacted
+   * and a vehicle id that is a VIN is refused with a `UsageError`. @default none
+   */
+  pseudonymKey?: PseudonymKey;
   rowsPerFile?: number;
   /** Topics the drive must have; a missing one is flagged in its quality issues. */
   expectedTopics?: string[];
@@ -41,9 +52,20 @@ export interface IngestPathsOptions {
  */
 export async function ingestPaths(options: IngestPathsOptions): Promise<IngestReport> {
   const started = performance.now();
-  const { store, vehicle } = options;
+  const { store } = options;
+  // Before anything is written: a VIN without a key is refused here, so not even a run record names it.
+  const pseudonymiser = new Pseudonymiser(options.pseudonymKey);
+  const vehicle = pseudonymiser.vehicle(options.vehicle);
+  const redact = (text: string): string => (text === options.vehicle ? vehicle : pseudonymiser.text(text));
   const runId = randomUUID();
-  const recorder = await RunRecorder.start({ store, job: 'ingest', runId, args: options.argv ?? [] });
+  const recorder = await RunRecorder.start({
+    store,
+    job: 'ingest',
+    runId,
+    args: options.argv ?? [],
+    redact,
+    ...(pseudonymiser.keyId !== undefined ? { pseudonymKeyId: pseudonymiser.keyId } : {}),
+  });
   let s3: S3Inputs | undefined;
   // The AWS SDK is loaded only when an input is on S3.
   const openS3 = async (): Promise<S3Inputs> =>
@@ -158,6 +180,10 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         store,
         driveId,
         vehicle,
+        ...(pseudonymiser.pseudonymises(options.vehicle) && pseudonymiser.keyId !== undefined
+          ? { vehicleKeyId: pseudonymiser.keyId }
+          : {}),
+        pseudonymiser,
         rowsPerFile: options.rowsPerFile,
         ...(options.expectedTopics ? { expectedTopics: options.expectedTopics } : {}),
         dbcs,
@@ -192,7 +218,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         if (r.status === 'ingested' || r.status === 'partial') {
           await ledger.record({
             sha256: r.sha256,
-            uri: r.uri,
+            uri: pseudonymiser.text(r.uri),
             bytes: r.bytes,
             format: r.format ?? 'unknown',
             driveId,
@@ -208,7 +234,8 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     }
     if (inputs.length === 0) throw new NotFoundError(`no files found in ${options.paths.join(', ')}`);
 
-    const report: IngestReport = {
+    // The report is the run record's summary and the command's output: every string in it is scrubbed.
+    const report: IngestReport = pseudonymiser.json({
       runId,
       status,
       ...(driveId ? { driveId } : {}),
@@ -225,7 +252,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
       ],
       rejects: result?.rejects ?? [],
       seconds: (performance.now() - started) / 1000,
-    };
+    } satisfies IngestReport);
     for (const i of inputs) {
       recorder.addInput({ uri: i.uri, sha256: i.sha256, bytes: i.bytes, format: i.format ?? 'unknown' });
     }
@@ -233,6 +260,9 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     recorder.count('rows_in', report.rows.in);
     recorder.count('rows_out', report.rows.out);
     recorder.count('rows_rejected', report.rows.rejected);
+    if (result && result.vins.replaced > 0) recorder.count('vins_replaced', result.vins.replaced);
+    if (result && result.vins.canMasked > 0)
+      recorder.count('can_vin_transfers_masked', result.vins.canMasked);
     for (const [reason, n] of Object.entries(report.rows.rejectedByReason))
       recorder.count(`rejected_${reason}`, n);
     await recorder.finish({ status: status === 'failed' ? 'FAIL' : 'COMPLETE', summary: report });

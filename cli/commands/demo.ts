@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { Command } from '../command.js';
 import { formatIngestReport } from '../formatIngestReport.js';
-import { lakeOption, openLake } from '../lakeOption.js';
+import { lakeOption, openLake, pseudonymKeyFrom, pseudonymKeyOptions } from '../lakeOption.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -14,6 +14,8 @@ export const demoCommand: Command = {
     'format with undocumented ids mixed in, gps.nmea at 10 Hz) to <out>/drive, the same drive as a ROS 1-profile',
     'MCAP file and ROS 1 bag (NavSatFix, Imu, TwistStamped, can_msgs/Frame) to <out>/containers/, the true maneuver',
     'intervals to <out>/ground_truth.json, then ingests <out>/drive into the lake and prints the summary.',
+    "The demo vehicle's id is its (made-up) VIN, stored as a pseudonym: under the configured pseudonym key",
+    '(see adlake ingest --help) or else a public demo key whose id says it is not secret.',
   ].join('\n'),
   options: {
     seed: { type: 'string', description: 'Seed of the generator', default: '1', valueName: 'n' },
@@ -25,6 +27,7 @@ export const demoCommand: Command = {
     },
     lake: lakeOption,
     'no-ingest': { type: 'boolean', description: 'Only generate the files' },
+    ...pseudonymKeyOptions,
   },
   examples: ['adlake demo', 'adlake demo --seed 7 --out /tmp/demo7 --lake /tmp/lake --json'],
   async run(ctx, { options }) {
@@ -48,6 +51,9 @@ export const demoCommand: Command = {
         text: `Demo drive (seed ${seed}) written to ${files.folder}\nGround truth: ${groundTruthPath}`,
       };
     }
+    // The demo's data is synthetic, so a public key is acceptable here (never for `adlake ingest`).
+    const { DEMO_PSEUDONYM_KEY } = await import('../../transforms/pseudonym/pseudonymKey.js');
+    const pseudonymKey = (await pseudonymKeyFrom(ctx, options)) ?? DEMO_PSEUDONYM_KEY;
     const store = await openLake(ctx, options);
     // Loaded on use, so `--help` does not pay for every format reader and the Parquet engine.
     const { ingestPaths } = await import('../../ingest/ingestPaths.js');
@@ -55,7 +61,8 @@ export const demoCommand: Command = {
       store,
       paths: [files.folder],
       dbcs: [],
-      vehicle: 'demo-vehicle',
+      vehicle: files.drive.vin,
+      pseudonymKey,
       progress: ctx.progress,
       argv: ['demo', '--seed', String(seed)],
     });

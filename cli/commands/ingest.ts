@@ -3,7 +3,14 @@ import { UsageError } from '../../core/errors.js';
 import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDefaults.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import type { Command } from '../command.js';
-import { lakeOption, openLake, s3ClientConfig, stringList } from '../lakeOption.js';
+import {
+  lakeOption,
+  openLake,
+  pseudonymKeyFrom,
+  pseudonymKeyOptions,
+  s3ClientConfig,
+  stringList,
+} from '../lakeOption.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -18,6 +25,11 @@ export const ingestCommand: Command = {
     'inputs are used for decoding like --dbc ones. Files already in the lake (same sha256) are skipped, so',
     're-running adds nothing. Files that cannot be decoded go to quarantine/ with a reason; bad lines are',
     'counted by reason and listed with their line numbers. The run is recorded under _runs/.',
+    '',
+    'VINs never reach the lake in clear. With a pseudonym key (ADLAKE_PSEUDONYM_KEY, or one of the',
+    '--pseudonym-* options) the vehicle id and every VIN found in the inputs become v_<HMAC-SHA256, 20 hex>,',
+    'the same for the same key, and each drive records the key id. Without a key VINs found in the inputs',
+    'are redacted and a --vehicle that is a VIN is refused.',
   ].join('\n'),
   options: {
     dbc: {
@@ -29,7 +41,7 @@ export const ingestCommand: Command = {
     },
     vehicle: {
       type: 'string',
-      description: 'Vehicle id for partitioning',
+      description: 'Vehicle id or VIN for partitioning (stored as its pseudonym when a key is set)',
       default: 'unknown',
       valueName: 'id',
     },
@@ -41,6 +53,7 @@ export const ingestCommand: Command = {
       description:
         'A bag/MCAP topic the drive must have; if it is missing the drive is flagged (quality warn)',
     },
+    ...pseudonymKeyOptions,
     'rows-per-file': {
       type: 'string',
       description: 'Rows per Parquet part file',
@@ -52,6 +65,7 @@ export const ingestCommand: Command = {
     'adlake ingest drives/2024-06-14 --dbc vehicle.dbc --vehicle test-car-7',
     'adlake ingest can0.log gps.nmea --dbc can0=powertrain.dbc --json',
     'adlake ingest s3://raw/drives/2024-06-14/ --lake s3://lake/',
+    'adlake ingest drive/ --vehicle 1ADLK7E20RM000042 --pseudonym-key-file ~/.adlake/pseudonym-key.json',
   ],
   async run(ctx, { positionals, options }) {
     if (positionals.length === 0) throw new UsageError('ingest: give at least one file or folder');
@@ -61,6 +75,8 @@ export const ingestCommand: Command = {
         `ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`,
       );
     }
+    const pseudonymKey = await pseudonymKeyFrom(ctx, options);
+    const vehicle = typeof options.vehicle === 'string' ? options.vehicle : 'unknown';
     const store = await openLake(ctx, options);
     // Loaded on use, so `--help` does not pay for every format reader and the Parquet engine.
     const { ingestPaths } = await import('../../ingest/ingestPaths.js');
@@ -68,11 +84,13 @@ export const ingestCommand: Command = {
       store,
       paths: positionals.map((p) => localOrS3(ctx.cwd, p)),
       dbcs: stringList(options.dbc).map((spec) => parseDbcSpec(spec, ctx.cwd)),
-      vehicle: typeof options.vehicle === 'string' ? options.vehicle : 'unknown',
+      vehicle,
+      ...(pseudonymKey ? { pseudonymKey } : {}),
       rowsPerFile,
       expectedTopics: stringList(options['expect-topic']),
       progress: ctx.progress,
-      argv: ['ingest', ...positionals],
+      // The vehicle id is recorded as its pseudonym (ingestPaths redacts the args).
+      argv: ['ingest', ...positionals, '--vehicle', vehicle],
       s3: { clientConfig: s3ClientConfig(ctx.env) },
     });
     return {

@@ -50,6 +50,7 @@ export const DEMO_DEFINITIONS = {
     ),
     HEADER,
   ],
+  'std_msgs/String': ['string data'],
 } as const;
 
 export type DemoType = keyof typeof DEMO_DEFINITIONS;
@@ -59,6 +60,7 @@ export const DEMO_TOPICS: Record<DemoType, string> = {
   'sensor_msgs/Imu': '/imu/data',
   'geometry_msgs/TwistStamped': '/vehicle/twist',
   'can_msgs/Frame': '/can/rx',
+  'std_msgs/String': '/vehicle/info',
 };
 
 
@@ -74,7 +76,9 @@ export function demoDefinitionText(type: DemoType): string {
  */
 export function* demoRosEvents(drive: DemoDrive): Iterable<DemoRosEvent> {
   // Merge the three time-ordered streams by time so the file is in log-time order, like a recorder's.
-  const streams = [sensorEvents(drive), fixEvents(drive), frameEvents(drive)].map((it) => it[Symbol.iterator]());
+  const streams = [sensorEvents(drive), fixEvents(drive), frameEvents(drive), infoEvents(drive)].map((it) =>
+    it[Symbol.iterator](),
+  );
   const heads = streams.map((it) => it.next());
   for (;;) {
     let best = -1;
@@ -110,6 +114,19 @@ function* fixEvents(drive: DemoDrive): Iterable<DemoRosEvent> {
         position_covariance: new Float64Array(9),
         position_covariance_type: 0,
       },
+    };
+  }
+}
+
+/** What a vehicle gateway publishes about itself every 10 s: a free-text line that includes the VIN. */
+function* infoEvents(drive: DemoDrive): Iterable<DemoRosEvent> {
+  const last = drive.states.at(-1)?.time ?? 0;
+  for (let s = 0; s <= last; s += 10) {
+    yield {
+      type: 'std_msgs/String',
+      t: drive.startNs + BigInt(s) * 1_000_000_000n,
+      frameId: '',
+      body: { data: `VIN:${drive.vin} model:adlake-demo sw:1.4.2` },
     };
   }
 }

@@ -326,6 +326,13 @@ export const DEMO_MESSAGES: DemoMessage[] = [
 ];
 
 /** Ids the demo DBC does not define: on a real bus most traffic is undocumented. */
+/**
+ * The demo vehicle's VIN: made up (WMI `1AD` is nobody's), with a valid check digit (49 CFR 565.15), so it
+ * looks like a real one to every scanner. It is the demo's vehicle id and appears where real logs carry a VIN:
+ * an OBD-II VIN request/response on the CAN bus, MCAP metadata and a `/vehicle/info` string topic.
+ */
+export const DEMO_VIN = '1ADLK7E20RM000042';
+
 export const DEMO_UNKNOWN_IDS: { id: number; period: number; length: number }[] = [
   { id: 0x0a5, period: 0.01, length: 8 },
   { id: 0x1c4, period: 0.02, length: 8 },

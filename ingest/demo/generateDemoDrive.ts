@@ -1,5 +1,5 @@
 import { NS_PER_S } from '../../core/time.js';
-import { DEMO_MESSAGES, DEMO_UNKNOWN_IDS, demoDbcText, type DemoSignal } from './demoVehicle.js';
+import { DEMO_MESSAGES, DEMO_UNKNOWN_IDS, DEMO_VIN, demoDbcText, type DemoSignal } from './demoVehicle.js';
 import { packSignal } from './packSignal.js';
 import { seededRandom, type Random } from './random.js';
 import { simulateRoute, type ManeuverType, type VehicleState } from './simulateRoute.js';
@@ -23,6 +23,8 @@ export interface GroundTruth {
 
 export interface DemoDrive {
   seed: number;
+  /** The vehicle's VIN (made up, see `DEMO_VIN`); it is also sent once on the CAN bus. */
+  vin: string;
   startNs: bigint;
   dbc: string;
   /** The CAN frames, in time order. */
@@ -75,6 +77,7 @@ export function generateDemoDrive(options: { seed?: number } = {}): DemoDrive {
 
   return {
     seed,
+    vin: DEMO_VIN,
     startNs,
     dbc: demoDbcText(),
     frames: () => canFrames(route.states, route.dt, startSeconds, seed),
@@ -161,7 +164,31 @@ function* canFrames(states: VehicleState[], dt: number, startSeconds: number, se
       }
       yield { micros, id, extended, data };
     }
+    if (k === VIN_TICK) yield* vinExchange(startMicros + BigInt(Math.round(k * dt * 1e6)));
   }
+}
+
+/** The tick (2 s in) at which a diagnostic tester asks for the VIN, as loggers with an OBD poller do. */
+const VIN_TICK = 200;
+
+/**
+ * An OBD-II VIN request and its ISO-TP response (SAE J1979 service 09 InfoType 02; ISO 15765-2 first frame,
+ * flow control, two consecutive frames) late in one 10 ms tick, after every periodic frame of the tick. No
+ * random draws: the rest of the drive stays what it was for each seed.
+ */
+function* vinExchange(tickMicros: bigint): Iterable<DemoFrame> {
+  const vin = [...DEMO_VIN].map((c) => c.charCodeAt(0));
+  const frame = (offset: number, id: number, bytes: number[]): DemoFrame => ({
+    micros: tickMicros + BigInt(offset),
+    id,
+    extended: false,
+    data: Uint8Array.from(bytes),
+  });
+  yield frame(9000, 0x7df, [0x02, 0x09, 0x02, 0, 0, 0, 0, 0]);
+  yield frame(9200, 0x7e8, [0x10, 0x14, 0x49, 0x02, 0x01, ...vin.slice(0, 3)]);
+  yield frame(9300, 0x7e0, [0x30, 0, 0, 0, 0, 0, 0, 0]);
+  yield frame(9400, 0x7e8, [0x21, ...vin.slice(3, 10)]);
+  yield frame(9500, 0x7e8, [0x22, ...vin.slice(10, 17)]);
 }
 
 /** The physical value of every signal a message carries, from the true state plus sensor noise. */
@@ -233,7 +260,7 @@ function encode(data: Uint8Array, signal: DemoSignal, value: number): void {
   const lo = signal.signed ? -(2 ** (signal.length - 1)) : 0;
   const hi = signal.signed ? 2 ** (signal.length - 1) - 1 : 2 ** signal.length - 1;
   const raw = Math.min(hi, Math.max(lo, Math.round((value - signal.offset) / signal.scale)));
-  packSignal(data, BigInt(raw), signal);
+  packSignal(data, raw, signal);
 }
 
 function* gpsFixes(states: VehicleState[], dt: number, startSeconds: number, seed: number): Iterable<DemoFix> {

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateDemoDrive, type DemoDrive } from './generateDemoDrive.js';
+import { demoWeatherFiles } from './demoWeather.js';
 import { writeDemoBag } from './writeDemoBag.js';
 import { writeDemoMcap } from './writeDemoMcap.js';
 
@@ -18,13 +19,15 @@ export interface DemoDriveFiles {
   mcap: string;
   /** The same drive as a ROS 1 bag (uncompressed chunks), beside the drive folder. */
   bag: string;
+  /** Synthetic weather observations around the drive, laid out like NOAA's ISD bucket (`--weather`). */
+  weather: string;
 }
 
 /**
  * Writes a demo drive under `out`: the recordings in `out/drive/` (`demo.dbc`, `can0.log` in candump -L
  * format, `gps.nmea`), the same drive as MCAP in `out/containers/drive.mcap`, and the true maneuvers in
  * `out/ground_truth.json` (ground truth is not a recording and must not be ingested); the same drive as MCAP
- * and as a ROS 1 bag in `out/containers/`.
+ * and as a ROS 1 bag in `out/containers/`, and a synthetic weather station's observations in `out/weather/`.
  */
 export async function writeDemoDrive(out: string, options: { seed?: number } = {}): Promise<DemoDriveFiles> {
   const drive = generateDemoDrive(options);
@@ -44,7 +47,13 @@ export async function writeDemoDrive(out: string, options: { seed?: number } = {
   await writeLines(files.candump, drive.candump());
   await writeLines(files.nmea, drive.nmea(), '\r\n');
   await writeFile(files.groundTruth, `${JSON.stringify(drive.groundTruth, null, 2)}\n`);
-  return { drive, folder, ...files, bag: bag.path };
+  const weather = join(out, 'weather');
+  for (const file of demoWeatherFiles(drive)) {
+    const path = join(weather, ...file.path.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.bytes);
+  }
+  return { drive, folder, ...files, bag: bag.path, weather };
 }
 
 async function writeLines(path: string, lines: Iterable<string>, eol = '\n'): Promise<void> {

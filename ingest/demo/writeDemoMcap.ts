@@ -23,6 +23,8 @@ export async function writeDemoMcap(drive: DemoDrive, path: string): Promise<{ m
       compressChunk: (data) => ({ compression: 'zstd', compressedData: zstd.compress(data) }),
     });
     await writer.start({ profile: 'ros1', library: 'adlake demo' });
+    // Recorders keep what they know of the vehicle in a metadata record; the VIN among it.
+    await writer.addMetadata({ name: 'vehicle', metadata: new Map([['vin', drive.vin], ['model', 'adlake-demo']]) });
     const channels = new Map<DemoType, { id: number; writer: MessageWriter; seq: number }>();
     for (const type of Object.keys(DEMO_DEFINITIONS) as DemoType[]) {
       const text = demoDefinitionText(type);

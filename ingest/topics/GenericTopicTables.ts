@@ -30,6 +30,11 @@ export interface GenericTopicTablesOptions {
    * @default 1048576
    */
   maxJsonChars?: number;
+  /**
+   * Applied to every string, JSON text and byte array before it is written, e.g. to replace VINs by
+   * pseudonyms (byte arrays must keep their length). @default no change
+   */
+  scrub?: { text: (text: string) => string; bytes: (bytes: Uint8Array) => Uint8Array };
 }
 
 /** What happened to one topic. */
@@ -76,6 +81,7 @@ export class GenericTopicTables {
   private readonly batchRows: number;
   private readonly maxBufferedRows: number;
   private readonly maxJsonChars: number;
+  private readonly scrub: NonNullable<GenericTopicTablesOptions['scrub']> | undefined;
   private buffered = 0;
 
   constructor(options: GenericTopicTablesOptions) {
@@ -83,6 +89,7 @@ export class GenericTopicTables {
     this.batchRows = options.batchRows ?? 4096;
     this.maxBufferedRows = options.maxBufferedRows ?? 16 * this.batchRows;
     this.maxJsonChars = options.maxJsonChars ?? 1 << 20;
+    this.scrub = options.scrub;
   }
 
   /** Per topic: table, rows, dropped fields and nulled values. */
@@ -215,11 +222,13 @@ export class GenericTopicTables {
       case 'bool':
         return typeof value === 'boolean' ? value : CONFLICT;
       case 'utf8':
-        return typeof value === 'string' ? value : CONFLICT;
+        if (typeof value !== 'string') return CONFLICT;
+        return this.scrub ? this.scrub.text(value) : value;
       case 'timestamp':
         return value instanceof FlatTime && isInt64(value.ns) ? value.ns : CONFLICT;
       case 'binary':
-        return value instanceof Uint8Array ? value : CONFLICT;
+        if (!(value instanceof Uint8Array)) return CONFLICT;
+        return this.scrub ? this.scrub.bytes(value) : value;
       case 'json': {
         const json =
           value instanceof FlatJson
@@ -228,7 +237,8 @@ export class GenericTopicTables {
               ? toJson(value.values)
               : undefined;
         if (json === undefined) return CONFLICT;
-        return json.length > this.maxJsonChars ? OVERSIZED : json;
+        if (json.length > this.maxJsonChars) return OVERSIZED;
+        return this.scrub ? this.scrub.text(json) : json;
       }
       case 'list_float64':
       case 'list_int64':
@@ -238,6 +248,8 @@ export class GenericTopicTables {
         if (value.kind === 'empty') return value.values;
         if (`list_${value.kind}` !== kind) return CONFLICT;
         if (value.kind === 'int64' && !value.values.every(isInt64)) return CONFLICT;
+        const scrub = this.scrub;
+        if (scrub && value.kind === 'utf8') return value.values.map((v) => scrub.text(v as string));
         return value.values;
       }
     }

@@ -40,14 +40,19 @@ export class TopicTables {
   private ego: EgoMotionRow[] = [];
   private can: CanFrame[] = [];
 
+  /**
+   * @param text applied to the strings the curated rows take from messages (frame ids, CAN bus names), e.g.
+   * to replace VINs by pseudonyms. @default no change
+   */
   constructor(
     private readonly writers: {
       gps: PartitionedTableWriter<GpsBatch>;
       imu: PartitionedTableWriter<ImuBatch>;
       egoMotion: PartitionedTableWriter<EgoMotionBatch>;
-      can: CanTables;
+      can: Pick<CanTables, 'add'>;
     },
     private readonly batchRows = 8192,
+    private readonly text: (text: string) => string = (text) => text,
   ) {}
 
   /**
@@ -71,18 +76,21 @@ export class TopicTables {
         }
         case 'imu': {
           const row = imuRow(m);
+          if (row.frameId !== null) row.frameId = this.text(row.frameId);
           onTime(row.t);
           this.imu.push(row);
           break;
         }
         case 'ego_motion': {
           const row = egoMotionRow(m);
+          if (row.frameId !== null) row.frameId = this.text(row.frameId);
           onTime(row.t);
           this.ego.push(row);
           break;
         }
         case 'can_frames': {
           const row = canFrameRow(m);
+          row.bus = this.text(row.bus);
           onTime(row.t);
           this.can.push(row);
           break;

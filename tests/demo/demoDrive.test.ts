@@ -126,4 +126,21 @@ describe('packSignal', () => {
       packSignal(new Uint8Array(1), 1n, { start: 4, length: 8, byteOrder: 'little_endian' }),
     ).toThrow(RangeError);
   });
+
+  it('packs numbers exactly as bigints (the fast path agrees with the BigInt path)', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let k = 0; k < 2000; k++) {
+      const length = 1 + (next() % 31);
+      const byteOrder = next() % 2 === 0 ? 'little_endian' : 'big_endian';
+      const start = byteOrder === 'little_endian' ? next() % (64 - length + 1) : 7 + 8 * (next() % 4);
+      const raw = (next() % 2 ** length) - (next() % 2 === 0 ? 0 : 2 ** (length - 1));
+      const a = new Uint8Array(8);
+      const b = new Uint8Array(8);
+      const position = { start, length, byteOrder } as const;
+      packSignal(a, raw, position);
+      packSignal(b, BigInt(raw), position);
+      expect([...a], `${raw} @${start}|${length}@${byteOrder}`).toEqual([...b]);
+    }
+  });
 });

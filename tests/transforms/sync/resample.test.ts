@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
+import { resampleNumeric, resampleText } from '../../../transforms/sync/resample.js';
+import { tickGrid, tickTimes } from '../../../transforms/sync/tickGrid.js';
+import type { SignalSeries } from '../../../transforms/timeline.js';
+
+const S = 1_000_000_000n;
+const T0 = 1_700_000_000n * S; // a whole second: ticks at 10 Hz fall on T0 + k * 100 ms
+const ms = (n: number) => T0 + BigInt(n) * 1_000_000n;
+const times = (...msList: number[]) => BigInt64Array.from(msList.map(ms));
+const grid10 = (fromMs: number, toMs: number) => tickGrid({ start: ms(fromMs), end: ms(toMs), hz: 10 });
+
+describe('tickGrid', () => {
+  it('covers whole ticks from the first to the last sample', () => {
+    const grid = tickGrid({ start: ms(-50), end: ms(1_250), hz: 10 });
+    expect(grid.origin).toBe(T0);
+    expect(grid.count).toBe(13);
+    expect(tickTimes(grid)[12]).toBe(ms(1_200));
+  });
+
+  it('rejects rates that do not divide a second into whole nanoseconds', () => {
+    expect(() => tickGrid({ start: T0, end: T0 + S, hz: 3 })).toThrow(/divide 1e9/);
+  });
+
+  it('refuses a grid spanning years (a bad clock)', () => {
+    expect(() => tickGrid({ start: 0n, end: T0, hz: 10 })).toThrow(/bad clock/);
+  });
+});
+
+describe('resampleNumeric', () => {
+  it('linear is exact on a straight line and NaN past the ends', () => {
+    // v = 2 * seconds + 1, samples every 70 ms from 30 ms.
+    const sampleMs = Array.from({ length: 20 }, (_, i) => 30 + 70 * i);
+    const v = Float64Array.from(sampleMs.map((m) => 2 * (m / 1000) + 1));
+    const out = resampleNumeric(times(...sampleMs), v, grid10(0, 1_500), {
+      kind: 'linear',
+      maxStalenessS: 0.1,
+    });
+    expect(out[0]).toBeNaN(); // before the first sample: no extrapolation
+    for (let k = 1; k <= 13; k++) expect(out[k]).toBeCloseTo(2 * (k / 10) + 1, 12);
+    expect(out[14]).toBeNaN(); // 1400 ms > last sample 1360 ms
+  });
+
+  it('previous never carries a value further than maxStalenessS', () => {
+    const out = resampleNumeric(times(0, 100, 200), Float64Array.of(1, 2, 3), grid10(0, 600), {
+      kind: 'previous',
+      maxStalenessS: 0.25,
+    });
+    expect([...out]).toEqual([1, 2, 3, 3, 3, NaN, NaN]);
+  });
+
+  it('linear does not bridge a gap wider than maxStalenessS on either side', () => {
+    const out = resampleNumeric(times(0, 1_000), Float64Array.of(0, 10), grid10(0, 1_000), {
+      kind: 'linear',
+      maxStalenessS: 0.3,
+    });
+    expect(out[0]).toBe(0);
+    expect(out[3]).toBeNaN(); // 0.3 from the left but 0.7 from the right
+    expect(out[10]).toBe(10);
+  });
+
+  it('nearest takes the earlier sample on a tie and respects staleness', () => {
+    const out = resampleNumeric(times(50, 150, 240), Float64Array.of(1, 2, 3), grid10(0, 500), {
+      kind: 'nearest',
+      maxStalenessS: 0.05,
+    });
+    // tick 0: 50 ms to sample 1 (tie allowed, <= 50 ms); tick 100: 50 ms either side: the earlier (1);
+    // tick 200: 40 ms to 3; tick 300: 60 ms: too far.
+    expect([...out]).toEqual([1, 1, 3, NaN, NaN, NaN]);
+  });
+
+  it('sorts unsorted input stably; of duplicate timestamps the last recorded wins', () => {
+    const t = times(200, 0, 100, 100, 300);
+    const v = Float64Array.of(3, 0, 1, 2, 4);
+    const previous = resampleNumeric(t, v, grid10(0, 300), { kind: 'previous', maxStalenessS: 1 });
+    expect([...previous]).toEqual([0, 2, 3, 4]);
+    const linear = resampleNumeric(t, v, grid10(0, 300), { kind: 'linear', maxStalenessS: 1 });
+    expect([...linear]).toEqual([0, 2, 3, 4]);
+    const t2 = times(0, 150, 150, 300);
+    const between = resampleNumeric(t2, Float64Array.of(0, 5, 9, 12), grid10(0, 300), {
+      kind: 'linear',
+      maxStalenessS: 1,
+    });
+    // tick 100 lies between 0 (v 0) and the first sample at 150 in time order (v 5); tick 200 between the
+    // last at 150 (v 9) and 300 (v 12).
+    expect(between[1]).toBeCloseTo(5 * (100 / 150), 12);
+    expect(between[2]).toBeCloseTo(9 + 3 * (50 / 150), 12);
+  });
+
+  it('interpolates angles the short way round with a period', () => {
+    const out = resampleNumeric(times(0, 200), Float64Array.of(350, 10), grid10(0, 200), {
+      kind: 'linear',
+      maxStalenessS: 1,
+      period: 360,
+    });
+    expect(out[1]).toBeCloseTo(0, 9);
+    const back = resampleNumeric(times(0, 200), Float64Array.of(10, 340), grid10(0, 200), {
+      kind: 'linear',
+      maxStalenessS: 1,
+      period: 360,
+    });
+    expect(back[1]).toBeCloseTo(355, 9);
+  });
+
+  it('keeps a null sample (NaN) as no value', () => {
+    const out = resampleNumeric(times(0, 100), Float64Array.of(NaN, 1), grid10(0, 100), {
+      kind: 'previous',
+      maxStalenessS: 1,
+    });
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBe(1);
+  });
+});
+
+describe('resampleText', () => {
+  it('holds labels with staleness and rejects linear', () => {
+    const t = times(0, 150);
+    const out = resampleText(t, ['P', 'D'], grid10(0, 500), { kind: 'previous', maxStalenessS: 0.2 });
+    expect(out).toEqual(['P', 'P', 'D', 'D', null, null]);
+    expect(() => resampleText(t, ['P', 'D'], grid10(0, 500), { kind: 'linear', maxStalenessS: 1 })).toThrow(
+      /linear/,
+    );
+  });
+});
+
+describe('buildTimeline', () => {
+  it('grids from the first to the last sample and fills gaps of the first source from the next', () => {
+    const series: SignalSeries[] = [
+      { signal: 'speed', source: 'can', t: times(0, 100, 200), v: Float64Array.of(1, 1, 1) },
+      { signal: 'speed', source: 'gps', t: times(0, 1_000), v: Float64Array.of(2, 2) },
+      { signal: 'gear', source: 'can', t: times(50), v: Float64Array.of(NaN), text: ['D'] },
+    ];
+    const timeline = buildTimeline(series, {
+      driveId: 'd',
+      vehicle: 'v',
+      policies: {
+        speed: { kind: 'previous', maxStalenessS: 0.1 },
+        gear: { kind: 'nearest', maxStalenessS: 0.1 },
+      },
+    });
+    expect(timeline.hz).toBe(10);
+    expect(timeline.t.length).toBe(11);
+    expect(timeline.t[0]).toBe(T0);
+    expect([...(timeline.numeric.speed ?? [])]).toEqual([1, 1, 1, 1, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
+    expect(timeline.text.gear?.slice(0, 3)).toEqual(['D', 'D', null]);
+    expect(timeline.numeric.yaw_rate).toBeUndefined();
+  });
+});

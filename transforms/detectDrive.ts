@@ -1,0 +1,61 @@
+/**
+ * The detection step for one drive: reads the drive's stored timeline, runs every scenario detector and
+ * writes the `scenarios` rows. Re-running replaces the drive's scenarios (deterministic ids; the writer
+ * removes the drive's old parts).
+ */
+import type { ObjectStore } from '../catalog/objectStore.js';
+import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
+import { readTimeline } from './readTimeline.js';
+import type { Scenario, ScenarioType } from './scenario.js';
+import { detectScenarios, type SkippedDetector } from './scenarios/detectScenarios.js';
+import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './scenarios/detectorConfig.js';
+import type { ObjectTrack } from './scenarios/objectTrack.js';
+import { SCENARIOS, scenariosToBatch } from './scenarios/scenariosTable.js';
+
+export interface DetectDriveOptions {
+  driveId: string;
+  config?: DetectorConfig;
+  /** Object tracks from perception topics or labels; undefined skips the object detectors. */
+  objects?: readonly ObjectTrack[];
+}
+
+export interface DetectReport {
+  driveId: string;
+  vehicle: string;
+  ticks: number;
+  hz: number;
+  scenarios: Scenario[];
+  byType: Partial<Record<ScenarioType, number>>;
+  skipped: SkippedDetector[];
+  files: WrittenFile[];
+}
+
+export async function detectDrive(store: ObjectStore, options: DetectDriveOptions): Promise<DetectReport> {
+  const timeline = await readTimeline(store, options.driveId);
+  const found = detectScenarios(timeline, options.config ?? DEFAULT_DETECTOR_CONFIG, options.objects);
+  const writer = new PartitionedTableWriter({
+    store,
+    table: SCENARIOS,
+    vehicle: timeline.vehicle,
+    driveId: timeline.driveId,
+  });
+  try {
+    if (found.scenarios.length > 0) await writer.append(scenariosToBatch(found.scenarios));
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  const files = await writer.close();
+  const byType: DetectReport['byType'] = {};
+  for (const s of found.scenarios) byType[s.type] = (byType[s.type] ?? 0) + 1;
+  return {
+    driveId: timeline.driveId,
+    vehicle: timeline.vehicle,
+    ticks: timeline.t.length,
+    hz: timeline.hz,
+    scenarios: found.scenarios,
+    byType,
+    skipped: found.skipped,
+    files,
+  };
+}

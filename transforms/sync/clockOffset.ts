@@ -1,0 +1,214 @@
+/**
+ * Estimates a constant offset between the GPS receiver's clock and the log clock (CAN logger, bag
+ * recorder) by cross-correlating the speed over ground the receiver reports with the vehicle's own speed.
+ *
+ * A GNSS time stamp is the receiver's fix time; the logger stamps frames on arrival with its own clock.
+ * When the logger's clock is not disciplined to GNSS (no PPS, no NTP) the two drift apart by whole
+ * seconds, and every GPS-derived tick (position, course) would sit beside the wrong CAN ticks.
+ *
+ * Search: Pearson correlation of the two speeds on a 10 Hz grid over lags of ±`maxLagS`, then on a 100 Hz
+ * grid around the best coarse lag, refined by a parabola through the peak and its neighbours.
+ */
+import type { ClockOffsetOptions } from './signalMapping.js';
+import { resampleNumeric } from './resample.js';
+import type { TickGrid } from './tickGrid.js';
+import { tickGrid } from './tickGrid.js';
+
+export interface ClockOffsetEstimate {
+  /**
+   * GPS clock minus log clock, seconds: a GPS sample stamped `t` was taken at log time `t - offsetS`.
+   * NaN when no estimate could be made.
+   */
+  offsetS: number;
+  /** Pearson correlation of the two speeds at the offset. */
+  correlation: number;
+  /** Grid samples (100 Hz) both speeds had at the offset. */
+  samples: number;
+  /** True when the GPS-derived series were shifted by the offset. */
+  applied: boolean;
+  /** Why the offset was not applied; absent when it was. */
+  reason?:
+    | 'disabled'
+    | 'no_gps_speed'
+    | 'no_vehicle_speed'
+    | 'too_little_overlap'
+    | 'no_motion'
+    | 'low_correlation'
+    | 'at_search_edge'
+    | 'below_threshold';
+}
+
+/** Samples of one speed signal: ns times and m/s values. */
+export interface SpeedSamples {
+  t: BigInt64Array;
+  v: Float64Array;
+}
+
+export const DEFAULT_CLOCK_OFFSET: Required<ClockOffsetOptions> = {
+  enabled: true,
+  maxLagS: 5,
+  minCorrelation: 0.9,
+  minOffsetS: 0.05,
+};
+
+/** Least overlap of the two speeds for an estimate, seconds. */
+const MIN_OVERLAP_S = 20;
+/** Least standard deviation of the vehicle speed: a parked car's speed says nothing about time. */
+const MIN_SPEED_STD = 0.5;
+const COARSE_HZ = 10;
+const FINE_HZ = 100;
+
+/**
+ * Estimates the GPS clock offset from the receiver's speed (`gps`) and the vehicle's speed (`vehicle`,
+ * on the log clock). `applied` says whether the estimate is confident and large enough to use; the caller
+ * shifts the GPS series.
+ */
+export function estimateClockOffset(
+  vehicle: SpeedSamples,
+  gps: SpeedSamples,
+  options: ClockOffsetOptions = {},
+): ClockOffsetEstimate {
+  const settings = { ...DEFAULT_CLOCK_OFFSET, ...options };
+  const none = (reason: ClockOffsetEstimate['reason']): ClockOffsetEstimate => ({
+    offsetS: NaN,
+    correlation: NaN,
+    samples: 0,
+    applied: false,
+    reason,
+  });
+  if (vehicle.t.length < 2) return none('no_vehicle_speed');
+  if (gps.t.length < 2) return none('no_gps_speed');
+
+  const coarse = correlate(vehicle, gps, COARSE_HZ, settings.maxLagS);
+  if (!coarse) return none('too_little_overlap');
+  const best = argmax(coarse.correlations);
+  if (best < 0) return none('too_little_overlap');
+  const coarseLag = best - coarse.maxLag;
+  // Fine search ±0.2 s around the coarse peak, on a grid centred on it.
+  const fine = correlate(vehicle, gps, FINE_HZ, 0.2, coarseLag / COARSE_HZ);
+  if (!fine) return none('too_little_overlap');
+  const peak = argmax(fine.correlations);
+  if (peak < 0) return none('too_little_overlap');
+  const r0 = fine.correlations[peak] as number;
+  const rMinus = fine.correlations[peak - 1];
+  const rPlus = fine.correlations[peak + 1];
+  let delta = 0;
+  if (rMinus !== undefined && rPlus !== undefined && Number.isFinite(rMinus) && Number.isFinite(rPlus)) {
+    const curvature = rMinus - 2 * r0 + rPlus;
+    if (curvature < 0) delta = Math.max(-0.5, Math.min(0.5, (0.5 * (rMinus - rPlus)) / curvature));
+  }
+  const offsetS = coarseLag / COARSE_HZ + (peak - fine.maxLag + delta) / FINE_HZ;
+  const estimate: ClockOffsetEstimate = {
+    offsetS,
+    correlation: r0,
+    samples: fine.samples[peak] ?? 0,
+    applied: false,
+  };
+  const reason = ((): ClockOffsetEstimate['reason'] => {
+    if (!settings.enabled) return 'disabled';
+    if (estimate.samples < MIN_OVERLAP_S * FINE_HZ) return 'too_little_overlap';
+    if ((fine.std[peak] ?? 0) < MIN_SPEED_STD) return 'no_motion';
+    if (!(r0 >= settings.minCorrelation)) return 'low_correlation';
+    if (Math.abs(coarseLag) >= coarse.maxLag) return 'at_search_edge';
+    if (Math.abs(offsetS) < settings.minOffsetS) return 'below_threshold';
+    return undefined;
+  })();
+  if (reason) estimate.reason = reason;
+  else estimate.applied = true;
+  return estimate;
+}
+
+interface Correlations {
+  /** Lags searched each side, in grid steps. */
+  maxLag: number;
+  /** Per lag index (lag = index - maxLag): correlation, overlapping samples, vehicle speed std. */
+  correlations: Float64Array;
+  samples: Int32Array;
+  std: Float64Array;
+}
+
+/**
+ * Correlations of `vehicle(t)` with `gps(t + centre + lag)` for lags of ±`maxLagS` on a `hz` grid.
+ * Both are resampled linearly (GPS across its fix interval, at most 1.5 s).
+ */
+function correlate(
+  vehicle: SpeedSamples,
+  gps: SpeedSamples,
+  hz: number,
+  maxLagS: number,
+  centreS = 0,
+): Correlations | undefined {
+  const first = vehicle.t[0] as bigint;
+  const last = vehicle.t[vehicle.t.length - 1] as bigint;
+  const grid = tickGrid({ start: min(vehicle.t, first), end: max(vehicle.t, last), hz });
+  if (grid.count < 2) return undefined;
+  const maxLag = Math.round(maxLagS * hz);
+  const centre = Math.round(centreS * hz);
+  const shifted: TickGrid = {
+    origin: grid.origin + BigInt((centre - maxLag) * grid.periodNs),
+    periodNs: grid.periodNs,
+    count: grid.count + 2 * maxLag,
+  };
+  const a = resampleNumeric(vehicle.t, vehicle.v, grid, { kind: 'linear', maxStalenessS: 0.5 });
+  const b = resampleNumeric(gps.t, gps.v, shifted, { kind: 'linear', maxStalenessS: 1.5 });
+  const lags = 2 * maxLag + 1;
+  const correlations = new Float64Array(lags).fill(NaN);
+  const samples = new Int32Array(lags);
+  const std = new Float64Array(lags);
+  for (let l = 0; l < lags; l++) {
+    let n = 0;
+    let sa = 0;
+    let sb = 0;
+    let saa = 0;
+    let sbb = 0;
+    let sab = 0;
+    for (let k = 0; k < grid.count; k++) {
+      const x = a[k] as number;
+      const y = b[k + l] as number;
+      // NaN fails every comparison: one test skips samples either side lacks.
+      if (!(x === x && y === y)) continue;
+      n++;
+      sa += x;
+      sb += y;
+      saa += x * x;
+      sbb += y * y;
+      sab += x * y;
+    }
+    samples[l] = n;
+    if (n < 3) continue;
+    const va = saa - (sa * sa) / n;
+    const vb = sbb - (sb * sb) / n;
+    std[l] = Math.sqrt(Math.max(0, va) / n);
+    if (va > 0 && vb > 0) correlations[l] = (sab - (sa * sb) / n) / Math.sqrt(va * vb);
+  }
+  return { maxLag, correlations, samples, std };
+}
+
+function argmax(values: Float64Array): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]) && (best < 0 || (values[i] as number) > (values[best] as number)))
+      best = i;
+  }
+  return best;
+}
+
+function min(t: BigInt64Array, start: bigint): bigint {
+  let out = start;
+  for (const x of t) if (x < out) out = x;
+  return out;
+}
+
+function max(t: BigInt64Array, start: bigint): bigint {
+  let out = start;
+  for (const x of t) if (x > out) out = x;
+  return out;
+}
+
+/** The series shifted onto the log clock: every time minus the offset. */
+export function shiftTimes(t: BigInt64Array, offsetS: number): BigInt64Array {
+  const shift = BigInt(Math.round(offsetS * 1e9));
+  const out = new BigInt64Array(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = (t[i] as bigint) - shift;
+  return out;
+}

@@ -1,0 +1,616 @@
+/**
+ * Reads the recorded signals of one drive from the lake, as the mapping names them, and picks for each
+ * canonical signal the first candidate source the drive has.
+ *
+ * Tables are read part by part through the object store, decoding only the columns a mapping needs.
+ * `can_signals` (one row per decoded signal value, the largest table) is scanned with its dictionary
+ * codes: each batch's message and signal dictionaries are mapped once to the wanted names, then rows are
+ * matched by integer lookups; only matching rows are copied, into typed arrays.
+ */
+import type { Data, RecordBatch, Vector } from 'apache-arrow';
+import { DataType, TimeUnit, Type } from 'apache-arrow';
+import type { ObjectStore } from '../../catalog/objectStore.js';
+import { readDriveTable } from '../../catalog/readTable.js';
+import { CAN_SIGNALS } from '../../catalog/tables.js';
+import { DecodeError } from '../../core/errors.js';
+import type { CanonicalSignal, SignalSeries } from '../timeline.js';
+import { NUMERIC_SIGNAL_NAMES, TEXT_SIGNAL_NAMES } from '../timeline.js';
+import { DEFAULT_MAPPINGS } from './defaultMappings.js';
+import { SampleBuffer } from './sampleBuffer.js';
+import { describeSource, isTextSignal } from './signalMapping.js';
+import type { CanSignalSource, SignalSource, TableColumnSource, TopicFieldSource } from './signalMapping.js';
+import { trackDerivatives } from './trackDerivatives.js';
+
+export type SignalMappings = Partial<Record<CanonicalSignal, readonly SignalSource[]>>;
+
+export interface ReadDriveSeriesOptions {
+  driveId: string;
+  /** Candidate sources per canonical signal, first present wins. @default DEFAULT_MAPPINGS */
+  mappings?: SignalMappings;
+}
+
+/** What a drive gave for one canonical signal. */
+export interface SourceChoice {
+  signal: CanonicalSignal;
+  /** The chosen source (`describeSource`), as in `SignalSeries.source`. */
+  source: string;
+  /** Samples with a value. */
+  samples: number;
+  /** Later candidates the drive also has (not used). */
+  alsoPresent: string[];
+}
+
+export interface DriveSeries {
+  /** One series per canonical signal found, from its first present source, in canonical order. */
+  series: SignalSeries[];
+  choices: SourceChoice[];
+  /** Signals with at least one candidate source, none of which the drive has. */
+  missing: CanonicalSignal[];
+}
+
+/** One entry of a signal's source list. */
+interface Candidate<S extends SignalSource = SignalSource> {
+  signal: CanonicalSignal;
+  source: S;
+}
+
+/** One candidate's samples once read (before the choice). */
+interface Found {
+  series: SignalSeries;
+  samples: number;
+}
+
+/** Reads the candidate sources of `options.mappings` for one drive and picks the first present per signal. */
+export async function readDriveSeries(
+  store: ObjectStore,
+  options: ReadDriveSeriesOptions,
+): Promise<DriveSeries> {
+  const mappings = options.mappings ?? DEFAULT_MAPPINGS;
+  const signals = [...NUMERIC_SIGNAL_NAMES, ...TEXT_SIGNAL_NAMES].filter(
+    (signal) => (mappings[signal]?.length ?? 0) > 0,
+  );
+  const candidates: Candidate[] = signals.flatMap((signal) =>
+    (mappings[signal] ?? []).map((source) => ({ signal, source })),
+  );
+  // Keyed by candidate: two entries that read alike (same column, other scale) stay apart.
+  const found = new Map<Candidate, Found>();
+
+  const can = candidates.filter((c): c is Candidate<CanSignalSource> => c.source.table === 'can_signals');
+  if (can.length > 0) {
+    const scan = new CanSignalScan(can);
+    for await (const { rows } of readDriveTable(store, CAN_SIGNALS.name, options.driveId, scan.columns))
+      for (const batch of rows.batches) scan.add(batch, store.uriOf(CAN_SIGNALS.name));
+    for (const candidate of can) {
+      const result = scan.series(candidate.source, candidate.signal);
+      if (result) found.set(candidate, result);
+    }
+  }
+
+  for (const table of ['gps', 'imu', 'ego_motion'] as const) {
+    const wanted = candidates.filter((c): c is Candidate<TableColumnSource> => c.source.table === table);
+    if (wanted.length === 0) continue;
+    const groups = await readMotionTable(
+      store,
+      table,
+      options.driveId,
+      wanted.map((c) => c.source),
+    );
+    for (const candidate of wanted) {
+      const result = motionSeries(groups, candidate.source, candidate.signal);
+      if (result) found.set(candidate, result);
+    }
+  }
+
+  const topics = new Map<string, Candidate<TopicFieldSource>[]>();
+  for (const c of candidates) {
+    if (c.source.table.startsWith('topics_')) {
+      const candidate = c as Candidate<TopicFieldSource>;
+      topics.set(candidate.source.table, [...(topics.get(candidate.source.table) ?? []), candidate]);
+    }
+  }
+  for (const [table, wanted] of topics) {
+    const columns = await readTopicColumns(
+      store,
+      table,
+      options.driveId,
+      wanted.map((w) => w.source.field),
+    );
+    for (const candidate of wanted) {
+      const result = topicSeries(columns, candidate.source, candidate.signal);
+      if (result) found.set(candidate, result);
+    }
+  }
+
+  const series: SignalSeries[] = [];
+  const choices: SourceChoice[] = [];
+  const missing: CanonicalSignal[] = [];
+  for (const signal of signals) {
+    const present = candidates
+      .filter((c) => c.signal === signal)
+      .map((c) => found.get(c))
+      .filter((f) => f !== undefined);
+    const [first, ...rest] = present;
+    if (!first) {
+      missing.push(signal);
+      continue;
+    }
+    series.push(first.series);
+    choices.push({
+      signal,
+      source: first.series.source,
+      samples: first.samples,
+      alsoPresent: rest.map((f) => f.series.source),
+    });
+  }
+  return { series, choices, missing };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// can_signals
+
+/** Multiplier from a timestamp column's unit to nanoseconds. */
+function nsPerUnit(unit: TimeUnit): bigint {
+  switch (unit) {
+    case TimeUnit.SECOND:
+      return 1_000_000_000n;
+    case TimeUnit.MILLISECOND:
+      return 1_000_000n;
+    case TimeUnit.MICROSECOND:
+      return 1_000n;
+    case TimeUnit.NANOSECOND:
+      return 1n;
+  }
+}
+
+/** The first chunk of a batch's column, or a DecodeError naming what is missing. */
+function columnOf(batch: RecordBatch, name: string, uri: string): Data {
+  const data = chunkOf(batch, name);
+  if (!data) throw new DecodeError(`table part has no column ${name}`, { uri });
+  return data;
+}
+
+/** The first (only) chunk of a batch's column, if the batch has the column. */
+function chunkOf(batch: RecordBatch, name: string): Data | undefined {
+  const vector = batch.getChild(name) as Vector<DataType> | null;
+  return vector?.data[0];
+}
+
+/** Nanosecond times of a timestamp column chunk. */
+function timesOf(data: Data, uri: string): { values: BigInt64Array; scale: bigint } {
+  if (!DataType.isTimestamp(data.type) || !(data.values instanceof BigInt64Array))
+    throw new DecodeError(`column t is ${Type[data.typeId]}, expected a timestamp`, { uri });
+  return { values: data.values, scale: nsPerUnit(data.type.unit) };
+}
+
+/**
+ * Maps the rows of a string column chunk to small integer codes (`lookup` names → code, else -1). A
+ * dictionary column is mapped per dictionary entry once (cached per dictionary object) and then per row by
+ * its indices; a plain string column per row.
+ */
+class StringCodes {
+  private readonly cache = new WeakMap<object, Int32Array>();
+  private scratch = new Int32Array(0);
+
+  constructor(private readonly lookup: ReadonlyMap<string, number>) {}
+
+  codes(data: Data): Int32Array {
+    if (this.scratch.length < data.length) this.scratch = new Int32Array(data.length);
+    const out = this.scratch;
+    const dictionary = data.dictionary;
+    if (dictionary && data.values instanceof Int32Array) {
+      let map = this.cache.get(dictionary);
+      if (!map) {
+        map = new Int32Array(dictionary.length);
+        for (let i = 0; i < map.length; i++) map[i] = this.lookup.get(String(dictionary.get(i))) ?? -1;
+        this.cache.set(dictionary, map);
+      }
+      const indices = data.values;
+      for (let r = 0; r < data.length; r++) out[r] = map[indices[r] as number] ?? -1;
+      return out;
+    }
+    for (let r = 0; r < data.length; r++) {
+      const text = stringAt(data, r);
+      out[r] = text === null ? -1 : (this.lookup.get(text) ?? -1);
+    }
+    return out;
+  }
+}
+
+/** A string cell of a Utf8 or dictionary column chunk, or null. */
+function stringAt(data: Data, row: number): string | null {
+  if (!data.getValid(row)) return null;
+  if (data.dictionary) {
+    const index = (data.values as Int32Array)[row] as number;
+    const text: unknown = data.dictionary.get(index);
+    return typeof text === 'string' ? text : null;
+  }
+  if (DataType.isUtf8(data.type) && data.valueOffsets instanceof Int32Array) {
+    const start = data.valueOffsets[row] as number;
+    const end = data.valueOffsets[row + 1] as number;
+    return textDecoder.decode((data.values as Uint8Array).subarray(start, end));
+  }
+  return null;
+}
+
+const textDecoder = new TextDecoder();
+
+/** Collects the rows of the wanted (message, signal) pairs from `can_signals` batches, per bus. */
+class CanSignalScan {
+  readonly columns: string[];
+  private readonly messages = new Map<string, number>();
+  private readonly signals = new Map<string, number>();
+  /** `pairs[m * signalCount + s]`: the wanted pair's index, or -1. */
+  private pairs = new Int32Array(0);
+  private readonly pairNames: { message: string; signal: string }[] = [];
+  private readonly withText: boolean[] = [];
+  /** Per pair, per bus name. */
+  private readonly buffers: Map<string, SampleBuffer>[] = [];
+  private readonly messageCodes: StringCodes;
+  private readonly signalCodes: StringCodes;
+
+  constructor(candidates: readonly Candidate<CanSignalSource>[]) {
+    const wanted: { message: string; signal: string; text: boolean }[] = [];
+    for (const { signal: canonical, source } of candidates) {
+      const names = Array.isArray(source.signal) ? source.signal : [source.signal];
+      const text = isTextSignal(canonical);
+      for (const signal of names) wanted.push({ message: source.message, signal, text });
+    }
+    for (const { message, signal } of wanted) {
+      if (!this.messages.has(message)) this.messages.set(message, this.messages.size);
+      if (!this.signals.has(signal)) this.signals.set(signal, this.signals.size);
+    }
+    this.pairs = new Int32Array(this.messages.size * this.signals.size).fill(-1);
+    for (const { message, signal, text } of wanted) {
+      const slot =
+        (this.messages.get(message) as number) * this.signals.size + (this.signals.get(signal) as number);
+      let pair = this.pairs[slot] as number;
+      if (pair < 0) {
+        pair = this.pairNames.length;
+        this.pairs[slot] = pair;
+        this.pairNames.push({ message, signal });
+        this.withText.push(false);
+        this.buffers.push(new Map());
+      }
+      // Labels are kept only for pairs a text signal uses.
+      if (text) this.withText[pair] = true;
+    }
+    this.messageCodes = new StringCodes(this.messages);
+    this.signalCodes = new StringCodes(this.signals);
+    this.columns = ['t', 'bus', 'message', 'signal', 'value', 'label'];
+  }
+
+  add(batch: RecordBatch, uri: string): void {
+    const rows = batch.numRows;
+    if (rows === 0) return;
+    const time = timesOf(columnOf(batch, 't', uri), uri);
+    const bus = columnOf(batch, 'bus', uri);
+    const value = columnOf(batch, 'value', uri);
+    const values = value.values as Float64Array;
+    const label = chunkOf(batch, 'label');
+    const messageCodes = this.messageCodes.codes(columnOf(batch, 'message', uri));
+    const signalCodes = this.signalCodes.codes(columnOf(batch, 'signal', uri));
+    const signalCount = this.signals.size;
+    for (let r = 0; r < rows; r++) {
+      const m = messageCodes[r] as number;
+      if (m < 0) continue;
+      const s = signalCodes[r] as number;
+      if (s < 0) continue;
+      const pair = this.pairs[m * signalCount + s] as number;
+      if (pair < 0) continue;
+      const busName = stringAt(bus, r) ?? '';
+      const perBus = this.buffers[pair] as Map<string, SampleBuffer>;
+      let buffer = perBus.get(busName);
+      if (!buffer) {
+        buffer = new SampleBuffer(this.withText[pair]);
+        perBus.set(busName, buffer);
+      }
+      const v = value.getValid(r) ? (values[r] as number) : NaN;
+      const text = this.withText[pair] && label ? stringAt(label, r) : null;
+      buffer.push((time.values[r] as bigint) * time.scale, v, text);
+    }
+  }
+
+  /** The samples of one source, converted, or undefined when the drive has none. */
+  series(source: CanSignalSource, signal: CanonicalSignal): Found | undefined {
+    const names = Array.isArray(source.signal) ? source.signal : [source.signal];
+    const perSignal = names.map((name) => {
+      const slot =
+        (this.messages.get(source.message) as number) * this.signals.size +
+        (this.signals.get(name) as number);
+      return this.buffers[this.pairs[slot] as number] ?? new Map<string, SampleBuffer>();
+    });
+    const first = perSignal[0];
+    if (!first) return undefined;
+    const bus = source.bus ?? busiest(first);
+    if (bus === undefined) return undefined;
+    const buffers = perSignal.map((perBus) => perBus.get(bus));
+    if (buffers.some((b) => b === undefined || b.length === 0)) return undefined;
+    const taken = (buffers as SampleBuffer[]).map((b) => b.take());
+    const { t, v, text } =
+      taken.length === 1 ? (taken[0] as (typeof taken)[number]) : combine(taken, source.combine ?? 'sum');
+    return convert({ signal, source: describeSource(source) }, t, v, text, source);
+  }
+}
+
+/** The key of the buffer with the most samples. */
+function busiest(perBus: ReadonlyMap<string, SampleBuffer>): string | undefined {
+  let best: string | undefined;
+  let most = 0;
+  for (const [bus, buffer] of perBus) {
+    if (buffer.length > most) {
+      most = buffer.length;
+      best = bus;
+    }
+  }
+  return best;
+}
+
+/**
+ * Combines signals of one message sample by sample: samples with the same timestamp (the same frame) are
+ * summed or averaged; a timestamp some signal lacks is dropped. Inputs are sorted by time first if needed.
+ */
+function combine(
+  parts: { t: BigInt64Array; v: Float64Array; text: (string | null)[] | undefined }[],
+  how: 'mean' | 'sum',
+): { t: BigInt64Array; v: Float64Array; text: (string | null)[] | undefined } {
+  const sorted = parts.map(sortedByTime);
+  const base = sorted[0] as (typeof sorted)[number];
+  const t = new BigInt64Array(base.t.length);
+  const v = new Float64Array(base.t.length);
+  const cursors = new Int32Array(sorted.length);
+  let n = 0;
+  for (let i = 0; i < base.t.length; i++) {
+    const time = base.t[i] as bigint;
+    let sum = base.v[i] as number;
+    let all = true;
+    for (let p = 1; p < sorted.length; p++) {
+      const part = sorted[p] as (typeof sorted)[number];
+      let c = cursors[p] as number;
+      while (c < part.t.length && (part.t[c] as bigint) < time) c++;
+      cursors[p] = c;
+      if (c < part.t.length && part.t[c] === time) sum += part.v[c] as number;
+      else all = false;
+    }
+    if (!all) continue;
+    t[n] = time;
+    v[n] = how === 'mean' ? sum / sorted.length : sum;
+    n++;
+  }
+  return { t: t.slice(0, n), v: v.slice(0, n), text: undefined };
+}
+
+function sortedByTime(part: { t: BigInt64Array; v: Float64Array }): { t: BigInt64Array; v: Float64Array } {
+  let sorted = true;
+  for (let i = 1; i < part.t.length && sorted; i++)
+    sorted = (part.t[i - 1] as bigint) <= (part.t[i] as bigint);
+  if (sorted) return part;
+  const order = Array.from({ length: part.t.length }, (_, i) => i);
+  order.sort((a, b) => {
+    const d = (part.t[a] as bigint) - (part.t[b] as bigint);
+    return d < 0n ? -1 : d > 0n ? 1 : a - b;
+  });
+  return {
+    t: BigInt64Array.from(order, (i) => part.t[i] as bigint),
+    v: Float64Array.from(order, (i) => part.v[i] as number),
+  };
+}
+
+/**
+ * Applies a source's conversion: numbers `v * scale + offset`; for text signals the label (or the raw
+ * value as text) through `values`. Returns undefined when no sample has a value.
+ */
+function convert(
+  head: { signal: CanonicalSignal; source: string },
+  t: BigInt64Array,
+  v: Float64Array,
+  text: (string | null)[] | undefined,
+  source: { scale?: number; offset?: number; values?: Record<string, string> },
+): Found | undefined {
+  if (isTextSignal(head.signal)) {
+    const values = source.values ?? {};
+    const out = new Array<string | null>(t.length);
+    let samples = 0;
+    for (let i = 0; i < t.length; i++) {
+      const raw = Number.isNaN(v[i]) ? null : String(v[i]);
+      const label = text?.[i] ?? raw;
+      const mapped =
+        label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
+      out[i] = mapped;
+      if (mapped !== null) samples++;
+    }
+    if (samples === 0) return undefined;
+    return { series: { ...head, t, v: new Float64Array(t.length).fill(NaN), text: out }, samples };
+  }
+  const scale = source.scale ?? 1;
+  const offset = source.offset ?? 0;
+  let samples = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = (v[i] as number) * scale + offset;
+    v[i] = x;
+    if (!Number.isNaN(x)) samples++;
+  }
+  if (samples === 0) return undefined;
+  return { series: { ...head, t, v }, samples };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// gps, imu, ego_motion
+
+/** One `source` group of a motion table: times and the columns read. */
+interface MotionGroup {
+  t: BigInt64Array;
+  columns: Map<string, Float64Array>;
+}
+
+async function readMotionTable(
+  store: ObjectStore,
+  table: 'gps' | 'imu' | 'ego_motion',
+  driveId: string,
+  sources: readonly TableColumnSource[],
+): Promise<Map<string, MotionGroup>> {
+  const needed = new Set<string>();
+  let track = false;
+  for (const source of sources) {
+    if (source.column === 'speed_from_track' || source.column === 'course_from_track') {
+      track = true;
+      needed.add('lat');
+      needed.add('lon');
+    } else {
+      needed.add(source.column);
+    }
+    if (source.minSpeed !== undefined) needed.add('speed');
+  }
+  const columns = [...needed];
+  const grouped = table !== 'gps';
+  const buffers = new Map<string, { t: SampleBuffer; columns: SampleBuffer[] }>();
+  const uri = store.uriOf(table);
+  for await (const { rows } of readDriveTable(store, table, driveId, [
+    't',
+    ...(grouped ? ['source'] : []),
+    ...columns,
+  ])) {
+    for (const batch of rows.batches) {
+      const time = timesOf(columnOf(batch, 't', uri), uri);
+      const source = grouped ? chunkOf(batch, 'source') : undefined;
+      const data = columns.map((name) => chunkOf(batch, name));
+      for (let r = 0; r < batch.numRows; r++) {
+        const group = source ? (stringAt(source, r) ?? '') : '';
+        let buffer = buffers.get(group);
+        if (!buffer) {
+          buffer = { t: new SampleBuffer(), columns: columns.map(() => new SampleBuffer()) };
+          buffers.set(group, buffer);
+        }
+        const t = (time.values[r] as bigint) * time.scale;
+        buffer.t.push(t, 0);
+        data.forEach((chunk, c) => (buffer.columns[c] as SampleBuffer).push(t, numberAt(chunk, r)));
+      }
+    }
+  }
+  const groups = new Map<string, MotionGroup>();
+  for (const [name, buffer] of buffers) {
+    const group: MotionGroup = { t: buffer.t.take().t, columns: new Map() };
+    columns.forEach((column, c) => group.columns.set(column, (buffer.columns[c] as SampleBuffer).take().v));
+    groups.set(name, group);
+    if (track) {
+      // Derived from pairs of fixes, so on their own (midpoint) times: a group of its own.
+      const track = trackDerivatives(
+        group.t,
+        group.columns.get('lat') as Float64Array,
+        group.columns.get('lon') as Float64Array,
+      );
+      groups.set(`${name}${TRACK}`, {
+        t: track.t,
+        columns: new Map([
+          ['speed_from_track', track.speed],
+          ['course_from_track', track.course],
+        ]),
+      });
+    }
+  }
+  return groups;
+}
+
+/** Suffix of the group key of track-derived gps columns. */
+const TRACK = '\u0000track';
+
+/** A numeric cell (float, int, bool) as a double; NaN for null or a missing column. */
+function numberAt(data: Data | undefined, row: number): number {
+  if (!data || !data.getValid(row)) return NaN;
+  const values = data.values as ArrayLike<number | bigint>;
+  const value = values[row];
+  if (DataType.isBool(data.type)) return ((values[row >> 3] as number) >> (row & 7)) & 1;
+  return typeof value === 'bigint' ? Number(value) : (value ?? NaN);
+}
+
+function motionSeries(
+  groups: ReadonlyMap<string, MotionGroup>,
+  source: TableColumnSource,
+  signal: CanonicalSignal,
+): Found | undefined {
+  const derived = source.column === 'speed_from_track' || source.column === 'course_from_track';
+  let chosen: MotionGroup | undefined;
+  let most = 0;
+  for (const [name, group] of groups) {
+    const isTrack = name.endsWith(TRACK);
+    if (isTrack !== derived) continue;
+    if (source.source !== undefined && name !== source.source) continue;
+    const column = group.columns.get(source.column);
+    if (!column) continue;
+    let n = 0;
+    for (const x of column) if (!Number.isNaN(x)) n++;
+    if (n > most) {
+      most = n;
+      chosen = group;
+    }
+  }
+  if (!chosen) return undefined;
+  const v = (chosen.columns.get(source.column) as Float64Array).slice();
+  if (source.minSpeed !== undefined) {
+    const speed = chosen.columns.get('speed');
+    if (speed) for (let i = 0; i < v.length; i++) if ((speed[i] as number) < source.minSpeed) v[i] = NaN;
+  }
+  return convert({ signal, source: describeSource(source) }, chosen.t, v, undefined, source);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// topics_<name>
+
+interface TopicColumns {
+  t: BigInt64Array;
+  numbers: Map<string, Float64Array>;
+  texts: Map<string, (string | null)[]>;
+}
+
+async function readTopicColumns(
+  store: ObjectStore,
+  table: string,
+  driveId: string,
+  fields: readonly string[],
+): Promise<TopicColumns> {
+  const names = [...new Set(fields)];
+  const time = new SampleBuffer();
+  const numbers = names.map(() => new SampleBuffer(true));
+  const uri = store.uriOf(table);
+  for await (const { rows } of readDriveTable(store, table, driveId, ['t', ...names])) {
+    for (const batch of rows.batches) {
+      const t = timesOf(columnOf(batch, 't', uri), uri);
+      const data = names.map((name) => chunkOf(batch, name));
+      for (let r = 0; r < batch.numRows; r++) {
+        const ns = (t.values[r] as bigint) * t.scale;
+        time.push(ns, 0);
+        data.forEach((chunk, c) => {
+          const isText =
+            chunk !== undefined && (chunk.dictionary !== undefined || DataType.isUtf8(chunk.type));
+          (numbers[c] as SampleBuffer).push(
+            ns,
+            isText ? NaN : numberAt(chunk, r),
+            isText && chunk ? stringAt(chunk, r) : null,
+          );
+        });
+      }
+    }
+  }
+  const out: TopicColumns = { t: time.take().t, numbers: new Map(), texts: new Map() };
+  names.forEach((name, c) => {
+    const taken = (numbers[c] as SampleBuffer).take();
+    out.numbers.set(name, taken.v);
+    out.texts.set(name, taken.text ?? []);
+  });
+  return out;
+}
+
+function topicSeries(
+  columns: TopicColumns,
+  source: TopicFieldSource,
+  signal: CanonicalSignal,
+): Found | undefined {
+  const v = columns.numbers.get(source.field);
+  if (!v || columns.t.length === 0) return undefined;
+  return convert(
+    { signal, source: describeSource(source) },
+    columns.t,
+    v.slice(),
+    columns.texts.get(source.field),
+    source,
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The `timeseries` table: one row per drive per tick, the synchronized timeline as analysts query it.
+ * Missing values are SQL NULL (the timeline's NaN), so `avg(speed)` skips them instead of returning NaN.
+ */
+import { Float64, Schema } from 'apache-arrow';
+import type { Field } from 'apache-arrow';
+import type { Float64Column, StringColumn, TimestampColumn } from '../../catalog/columnBuffer.js';
+import type { TableDef } from '../../catalog/tables.js';
+import {
+  PARTITION_KEYS,
+  column,
+  driveId,
+  name,
+  timeSeriesEncodings,
+  timestamp,
+} from '../../catalog/tables.js';
+import { NUMERIC_SIGNALS, NUMERIC_SIGNAL_NAMES, TEXT_SIGNALS, TEXT_SIGNAL_NAMES } from '../timeline.js';
+import type { NumericSignal, Timeline, TimelineEnrichment } from '../timeline.js';
+
+/** Units of the numeric signals, as the field metadata states them. */
+const SIGNAL_UNITS: Readonly<Record<NumericSignal, string | undefined>> = {
+  speed: 'm/s',
+  accel_long: 'm/s^2',
+  accel_lat: 'm/s^2',
+  yaw_rate: 'deg/s',
+  heading: 'deg',
+  steering_angle: 'deg',
+  brake: '1',
+  throttle: '1',
+  lat: 'deg',
+  lon: 'deg',
+  alt: 'm',
+  outside_temp: 'degC',
+  wiper: undefined,
+};
+
+type NumericEnrichment = 'sun_elevation' | 'air_temp' | 'precipitation' | 'visibility' | 'wind_speed';
+type TextEnrichment = 'light' | 'weather_condition';
+
+const NUMERIC_ENRICHMENT: Readonly<Record<NumericEnrichment, { doc: string; unit: string }>> = {
+  sun_elevation: {
+    doc: 'Sun elevation above the horizon at the tick position and time; null without a position.',
+    unit: 'deg',
+  },
+  air_temp: { doc: 'Observed air temperature (weather observation).', unit: 'degC' },
+  precipitation: { doc: 'Observed precipitation rate (weather observation).', unit: 'mm/h' },
+  visibility: { doc: 'Observed visibility (weather observation).', unit: 'm' },
+  wind_speed: { doc: 'Observed wind speed (weather observation).', unit: 'm/s' },
+};
+
+const TEXT_ENRICHMENT: Readonly<Record<TextEnrichment, string>> = {
+  light: "'day', 'twilight' or 'night' from the sun elevation; null without a position.",
+  weather_condition:
+    "Observed weather: 'clear', 'cloudy', 'rain', 'snow', 'fog' or 'thunderstorm'; null when unknown.",
+};
+
+const NUMERIC_ENRICHMENT_NAMES = Object.keys(NUMERIC_ENRICHMENT) as NumericEnrichment[];
+const TEXT_ENRICHMENT_NAMES = Object.keys(TEXT_ENRICHMENT) as TextEnrichment[];
+
+/** Column shapes of `timeseries` rows. `drive_id` is filled in by the writer. */
+export type TimeseriesBatch = { t: TimestampColumn } & Partial<
+  Record<NumericSignal | NumericEnrichment, Float64Column> &
+    Record<(typeof TEXT_SIGNAL_NAMES)[number] | TextEnrichment, StringColumn>
+>;
+
+function numericField(fieldName: string, doc: string, unit: string | undefined): Field {
+  return column(
+    fieldName,
+    new Float64(),
+    doc,
+    unit === undefined ? { nullable: true } : { nullable: true, unit },
+  );
+}
+
+export const TIMESERIES: TableDef<TimeseriesBatch> = {
+  name: 'timeseries',
+  doc: 'One row per drive per tick (default 10 Hz): the synchronized signals in canonical units, plus weather and sun.',
+  schema: new Schema([
+    column('t', timestamp(), 'Tick time, UTC: a whole multiple of the tick period since the epoch.'),
+    driveId(),
+    ...NUMERIC_SIGNAL_NAMES.map((signal) =>
+      numericField(
+        signal,
+        `${NUMERIC_SIGNALS[signal]} Null when no source had a value close enough.`,
+        SIGNAL_UNITS[signal],
+      ),
+    ),
+    ...TEXT_SIGNAL_NAMES.map((signal) => column(signal, name(), TEXT_SIGNALS[signal], { nullable: true })),
+    ...NUMERIC_ENRICHMENT_NAMES.map((key) =>
+      numericField(key, NUMERIC_ENRICHMENT[key].doc, NUMERIC_ENRICHMENT[key].unit),
+    ),
+    ...TEXT_ENRICHMENT_NAMES.map((key) => column(key, name(), TEXT_ENRICHMENT[key], { nullable: true })),
+  ]),
+  partitionKeys: PARTITION_KEYS,
+  timeColumn: 't',
+  // Signals are smooth doubles: byte-stream-split suits them as it does GPS coordinates.
+  encodings: {
+    ...timeSeriesEncodings,
+    ...Object.fromEntries(NUMERIC_SIGNAL_NAMES.map((signal) => [signal, 'byte_stream_split'])),
+  },
+};
+
+/**
+ * The timeline as `timeseries` columns. NaN becomes NULL; a signal or enrichment the timeline lacks is
+ * left out (all NULL).
+ */
+export function timelineToBatch(timeline: Timeline): TimeseriesBatch {
+  const batch: TimeseriesBatch = { t: timeline.t };
+  for (const signal of NUMERIC_SIGNAL_NAMES) {
+    const values = timeline.numeric[signal];
+    if (values) batch[signal] = nanToNull(values);
+  }
+  for (const signal of TEXT_SIGNAL_NAMES) {
+    const values = timeline.text[signal];
+    if (values) batch[signal] = values;
+  }
+  const enrichment: TimelineEnrichment = timeline.enrichment;
+  for (const key of NUMERIC_ENRICHMENT_NAMES) {
+    const values = enrichment[key];
+    if (values) batch[key] = nanToNull(values);
+  }
+  for (const key of TEXT_ENRICHMENT_NAMES) {
+    const values = enrichment[key];
+    if (values) batch[key] = values;
+  }
+  return batch;
+}
+
+/** The values as they are when none is NaN (no copy); else a plain array with null for NaN. */
+function nanToNull(values: Float64Array): Float64Column {
+  if (!values.some(Number.isNaN)) return values;
+  return Array.from(values, (x) => (Number.isNaN(x) ? null : x));
+}
