@@ -149,7 +149,9 @@ abstract class BaseBuffer implements ColumnBuffer {
     if (needed <= this.capacity) return;
     const capacity = Math.max(needed, Math.min(Math.max(this.capacity * 2, 4096), this.capacityHint));
     this.resize(capacity);
-    if (this.valid) this.valid = grow(this.valid, capacity, Uint8Array, 1);
+    // Only the buffered rows' validity is kept: a pooled array may be longer than the old capacity, and its
+    // bytes past the rows written so far are stale (a stale 0 would be a null nobody counted).
+    if (this.valid) this.valid = grow(this.valid, capacity, Uint8Array, 1, this.length);
     this.capacity = capacity;
   }
 
@@ -881,11 +883,13 @@ function grow<A extends Uint8Array | Int8Array | Int16Array | Int32Array | Float
   capacity: number,
   ArrayType: { new (length: number): A },
   fill: number | bigint,
+  used = array.length,
 ): A {
   const next = takeArray(ArrayType, capacity);
-  next.set(array.subarray(0, Math.min(array.length, capacity)) as never);
+  const kept = Math.min(used, array.length, capacity);
+  next.set(array.subarray(0, kept) as never);
   // Pooled arrays hold stale values; only the validity fill (1) matters, buffers write values before use.
-  if (fill !== 0 && fill !== 0n) next.fill(fill as never, array.length);
+  if (fill !== 0 && fill !== 0n) next.fill(fill as never, kept);
   giveArray(ArrayType, array);
   return next;
 }

@@ -2,6 +2,7 @@ import { Dictionary, Field, Float64, Int32, Int8, Utf8 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../core/errors.js';
 import { nsToMicros } from '../../core/time.js';
+import { giveArray } from '../../catalog/arrayPool.js';
 import { columnBuffer, dayOfMicros, MICROS_PER_DAY, nanosToMicros } from '../../catalog/columnBuffer.js';
 
 /** xorshift64*: seeded, so a failure reproduces. */
@@ -57,6 +58,28 @@ describe('dayOfMicros', () => {
 
 describe('column buffers', () => {
   const dict = new Field('name', new Dictionary(new Utf8(), new Int32()), true);
+
+  test('null counts stay exact when a pooled validity array is longer than the buffer and holds stale zeros', () => {
+    // A previous writer's validity arrays come back from the pool full of zeros (nulls); the buffer must not
+    // carry those bytes into rows it appends later. Regression: a second ingest in one process wrote a
+    // Parquet file whose null_count disagreed with its validity bitmap.
+    for (let k = 0; k < 4; k++) giveArray(Uint8Array, new Uint8Array(1 << 20));
+    const value = new Field('value', new Float64(), true);
+    const buffer = columnBuffer(value, 1 << 20);
+    const expected: (number | null)[] = [];
+    for (let batch = 0; batch < 40; batch++) {
+      const rows = 5000 + batch * 997;
+      const values = Array.from({ length: rows }, (_, i) => ((i + batch) % 7 === 0 ? null : i));
+      buffer.prepare(values, rows)(0, rows);
+      expected.push(...values);
+    }
+    const data = buffer.toData();
+    let nulls = 0;
+    for (let i = 0; i < data.length; i++) if (!data.getValid(i)) nulls++;
+    expect(data.length).toBe(expected.length);
+    expect(nulls).toBe(expected.filter((v) => v === null).length);
+    expect(data.nullCount).toBe(nulls);
+  });
 
   test('dictionary input with a growing dictionary, nulls, and plain strings map to one dictionary', () => {
     const buffer = columnBuffer(dict, 100);
