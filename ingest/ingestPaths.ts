@@ -266,7 +266,8 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
     for (const [reason, n] of Object.entries(report.rows.rejectedByReason))
       recorder.count(`rejected_${reason}`, n);
     await recorder.finish({ status: status === 'failed' ? 'FAIL' : 'COMPLETE', summary: report });
-    return report;
+    // The part files go to the caller (to register them in the catalog); the run record lists them as outputs.
+    return { ...report, files: result?.files ?? [] };
   } catch (error) {
     await recorder.finish({ status: 'FAIL', error });
     throw error;

@@ -1,3 +1,4 @@
+import type { WrittenFile } from '../catalog/tableWriter.js';
 import type { Reject } from '../core/reject.js';
 import type { InputFormat } from './detectFormat.js';
 import type { TopicCounts } from './topics/topicTables.js';
@@ -54,4 +55,6 @@ export interface IngestReport {
   /** The first rejects in detail (all are counted in `rows.rejectedByReason`). */
   rejects: Reject[];
   seconds: number;
+  /** The part files written (returned to the caller, e.g. to register partitions; not in the run summary). */
+  files?: WrittenFile[];
 }

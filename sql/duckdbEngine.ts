@@ -31,7 +31,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import type { Table } from '@aws-sdk/client-glue';
 import type { DataType } from 'apache-arrow';
-import { DecodeError } from '../core/errors.js';
+import { NotFoundError } from '../core/errors.js';
 import type { AdlakeError } from '../core/errors.js';
 import { TABLES_PREFIX } from '../catalog/layout.js';
 import type { ObjectInfo, ObjectStore } from '../catalog/objectStore.js';
@@ -82,6 +82,7 @@ export class DuckdbEngine implements SqlEngine {
   readonly name = 'duckdb';
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly skipped = new Map<string, NotFoundError>();
   /** The database schema aliases are made in, once `setUp` made them. */
   private aliased: string | undefined;
 
@@ -202,7 +203,24 @@ export class DuckdbEngine implements SqlEngine {
 
   private async error(error: unknown, sql: string, source: SqlSource | undefined): Promise<AdlakeError> {
     const tables = await this.names().catch(() => [...this.tables.keys()]);
-    return duckdbError(error, { sql, tables, ...(source ? { source } : {}) });
+    const translated = duckdbError(error, { sql, tables, ...(source ? { source } : {}) });
+    const missing = /^Catalog Error: Table with name (.+?) does not exist!/.exec(
+      error instanceof Error ? error.message : '',
+    )?.[1];
+    const skipped = missing === undefined ? undefined : this.skipped.get(missing.toLowerCase());
+    if (translated instanceof NotFoundError && skipped) {
+      return new NotFoundError(
+        `sql: view ${missing ?? ''} was not created: ${skipped.message.replace(/^sql: /, '')}`,
+        translated.where,
+        { cause: skipped },
+      );
+    }
+    return translated;
+  }
+
+  /** Views given to `open` that were skipped because a table they read does not exist, with the reason. */
+  get skippedViews(): ReadonlyMap<string, NotFoundError> {
+    return this.skipped;
   }
 
   private async setUp(options: DuckdbEngineOptions): Promise<void> {
@@ -326,9 +344,14 @@ export class DuckdbEngine implements SqlEngine {
         }
       }
       if (failed.length === pending.length) {
-        const first = failed[0];
-        if (first?.error instanceof Error) throw first.error;
-        throw new DecodeError(`sql: view failed: ${String(first?.error)}`);
+        for (const { view, error } of failed) {
+          // A view over a table this lake does not have (yet) is skipped, not fatal: `queries/` holds views
+          // for every table, and a lake with only CAN and GPS must still answer questions about those.
+          const name = createdViewName(view.sql);
+          if (!(error instanceof NotFoundError) || name === undefined) throw error;
+          this.skipped.set(name, error);
+        }
+        return;
       }
       pending = failed.map((f) => f.view);
     }
@@ -440,6 +463,19 @@ export function viewSqlOfCatalog(table: Table): string | undefined {
   const sql =
     typeof json === 'object' && json !== null && 'originalSql' in json ? json.originalSql : undefined;
   return typeof sql === 'string' ? sql : undefined;
+}
+
+/** The (lowercased, unqualified) name a `CREATE [OR REPLACE] [TEMP] VIEW [IF NOT EXISTS] <name>` creates. */
+function createdViewName(sql: string): string | undefined {
+  const words = [...sqlTokens(sql)].filter((t) => t.kind !== 'comment');
+  const at = words.findIndex((t) => t.kind === 'word' && t.text.toLowerCase() === 'view');
+  if (at === -1 || words[0]?.text.toLowerCase() !== 'create') return undefined;
+  let i = at + 1;
+  if (words[i]?.text.toLowerCase() === 'if') i += 3;
+  // A qualified name: the last part (db.view → view).
+  while (words[i + 1]?.text === '.' && words[i + 2]) i += 2;
+  const name = words[i];
+  return name && (name.kind === 'word' || name.kind === 'quoted') ? identifierOf(name) : undefined;
 }
 
 /** Every name a statement mentions (words and quoted identifiers), lowercased: a superset of its tables. */

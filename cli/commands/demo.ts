@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { Command } from '../command.js';
 import { formatIngestReport } from '../formatIngestReport.js';
+import { catalogOption, registerOutputs } from '../catalogOption.js';
 import { lakeOption, openLake, pseudonymKeyFrom, pseudonymKeyOptions } from '../lakeOption.js';
 
 export const demoCommand: Command = {
@@ -26,6 +27,7 @@ export const demoCommand: Command = {
       valueName: 'dir',
     },
     lake: lakeOption,
+    catalog: catalogOption,
     'no-ingest': { type: 'boolean', description: 'Only generate the files' },
     ...pseudonymKeyOptions,
   },
@@ -69,15 +71,72 @@ export const demoCommand: Command = {
     const maneuvers = files.drive.groundTruth.maneuvers.map(
       (m) => `  ${m.type.padEnd(14)} ${m.start} → ${m.end}`,
     );
-    return {
-      data: { generated, ingest: report },
-      text: [
-        `Demo drive (seed ${seed}) written to ${files.folder}`,
-        `Ground truth (${maneuvers.length} maneuvers) in ${groundTruthPath}:`,
-        ...maneuvers,
+    const text = [
+      `Demo drive (seed ${seed}) written to ${files.folder}`,
+      `Ground truth (${maneuvers.length} maneuvers) in ${groundTruthPath}:`,
+      ...maneuvers,
+      '',
+      formatIngestReport(report),
+    ];
+    const written = [...(report.files ?? [])];
+    let pipeline: Record<string, unknown> = {};
+    if (report.driveId && report.status !== 'failed') {
+      // The rest of the pipeline on the same drive: transform (with the demo station's weather), detect.
+      const { LocalObjectStore } = await import('../../catalog/localObjectStore.js');
+      const { observationFilesProvider } =
+        await import('../../transforms/weather/observationFilesProvider.js');
+      const { transformDrive } = await import('../../transforms/transformDrive.js');
+      const { detectDrive } = await import('../../transforms/detectDrive.js');
+      const { scoreScenarios } = await import('../../transforms/scenarios/scoreScenarios.js');
+      const { truthOf } = await import('../../transforms/scenarios/demoTruth.js');
+      const { formatTransformReport } = await import('./transform.js');
+      const { formatDetectReport } = await import('./detect.js');
+      const weather = observationFilesProvider({
+        store: await LocalObjectStore.open({ root: files.weather }),
+      });
+      const transformed = await transformDrive(store, { driveId: report.driveId, weather });
+      const detected = await detectDrive(store, { driveId: report.driveId });
+      written.push(...transformed.files, ...detected.files);
+      const scores = scoreScenarios(
+        truthOf(files.drive),
+        detected.scenarios.filter((s) => truthOf(files.drive).some((t) => t.type === s.type)),
+      );
+      const found = scores.reduce((a, s) => a + s.tp, 0);
+      const labelled = scores.reduce((a, s) => a + s.tp + s.fn, 0);
+      const extra = scores.reduce((a, s) => a + s.fp, 0);
+      text.push(
         '',
-        formatIngestReport(report),
-      ].join('\n'),
+        formatTransformReport(transformed),
+        '',
+        formatDetectReport(detected),
+        '',
+        `Detection vs ground truth (IoU ≥ 0.5): ${found} of ${labelled} maneuvers found, ${extra} false alarm(s)`,
+      );
+      const { files: _t, ...transformData } = transformed;
+      const { files: _d, ...detectData } = detected;
+      pipeline = {
+        transform: transformData,
+        detect: {
+          ...detectData,
+          scenarios: detected.scenarios.map((sc) => ({
+            ...sc,
+            start_ns: sc.start_ns.toString(),
+            end_ns: sc.end_ns.toString(),
+          })),
+        },
+        groundTruthScore: scores,
+      };
+    }
+    const catalog = await registerOutputs(ctx, options, store, written);
+    text.push(
+      '',
+      `Catalog: ${Object.keys(catalog.tables).length} tables registered in ${catalog.catalog} (database ${catalog.database})`,
+      `Next: adlake sql "SELECT type, count(*) FROM scenarios GROUP BY type" --lake ${typeof options.lake === 'string' ? options.lake : './lake'}`,
+    );
+    const { files: _files, ...ingest } = report;
+    return {
+      data: { generated, ingest, ...pipeline, catalog },
+      text: text.join('\n'),
       exitCode: report.status === 'failed' ? 65 : 0,
     };
   },

@@ -2,10 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { Command, CommandContext, ParsedOptions } from '../command.js';
+import { catalogOption, registerOutputs } from '../catalogOption.js';
 import { lakeOption, openLake, s3ClientConfig } from '../lakeOption.js';
 
 const USAGE = [
-  'adlake labels import <path or s3:// URI> [--job <name>] [--lake <dir>]',
+  'adlake labels import <path or s3:// URI> [--job <name>] [--lake <dir>] [--catalog sqlite|glue]',
   '       adlake labels manifest --scenario-type <type> [--vehicle <id>] [--from <date>] [--to <date>] [--min-duration <s>] [--limit <n>] [--clips | --frame-rate <hz>] [--source-prefix <s3://…>] --out <file>',
 ].join('\n');
 
@@ -34,6 +35,7 @@ export const labelsCommand: Command = {
   ].join('\n'),
   options: {
     lake: lakeOption,
+    catalog: { ...catalogOption, description: `import: ${catalogOption.description}` },
     job: {
       type: 'string',
       valueName: 'name',
@@ -102,9 +104,20 @@ async function importLabelsRun(ctx: CommandContext, paths: string[], options: Pa
       ...(source.keys ? { keys: source.keys } : {}),
       ...(typeof options.job === 'string' ? { job: options.job } : {}),
     });
+    const catalog = await registerOutputs(
+      ctx,
+      options,
+      lake,
+      report.jobs.flatMap((job) => job.written),
+    );
     const skipped = report.jobs.reduce((n, job) => n + job.skipped.length, 0);
+    const registered = Object.keys(catalog.tables);
+    const text = [
+      formatLabelsReport(report),
+      registered.length > 0 ? `Registered ${registered.join(', ')} in ${catalog.catalog}` : '',
+    ].filter((line) => line !== '');
     // Skipped answers or lines are bad input, as for ingest: the rest landed, the exit code says not all.
-    return { data: report, text: formatLabelsReport(report), exitCode: skipped > 0 ? 65 : 0 };
+    return { data: { ...report, catalog }, text: text.join('\n'), exitCode: skipped > 0 ? 65 : 0 };
   } finally {
     source.close();
   }

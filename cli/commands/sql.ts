@@ -154,7 +154,11 @@ async function openEngine(ctx: CommandContext, options: ParsedOptions): Promise<
   const store = await openLake(ctx, options);
   const views = await readViews(ctx, stringList(options.views));
   const { DuckdbEngine } = await import('../../sql/duckdbEngine.js');
-  return DuckdbEngine.open({ store, views, ...(database === undefined ? {} : { database }) });
+  const duckdb = await DuckdbEngine.open({ store, views, ...(database === undefined ? {} : { database }) });
+  for (const [name, error] of duckdb.skippedViews) {
+    ctx.stderr(`adlake: sql: view ${name} skipped: ${error.detail.replace(/^sql: /, '')}\n`);
+  }
+  return duckdb;
 }
 
 /** The statements of the given `.sql` files and of the `.sql` files in the given folders (sorted by name). */

@@ -18,18 +18,18 @@ import { countBy, openLabelEngine, rawAnswers, type RawAnswer } from './labelVie
 const JOB_DIR = '../shared/data/groundtruth/amazon-sagemaker-examples/ic_data';
 const JOB = 'birds-open-images-clone';
 
-interface ManifestLine {
-  'source-ref': string;
-  [JOB]: number;
-  [key: `${typeof JOB}-metadata`]: {
-    'class-name': string;
-    confidence: number;
-    'job-name': string;
-    'human-annotated': string;
-    'creation-date': string;
-    type: string;
-  };
+interface ManifestMetadata {
+  'class-name': string;
+  confidence: number;
+  'job-name': string;
+  'human-annotated': string;
+  'creation-date': string;
+  type: string;
 }
+
+/** A line of the job's output manifest: the label attribute is the job name. */
+type ManifestLine = { 'source-ref': string } & Record<typeof JOB, number> &
+  Record<`${typeof JOB}-metadata`, ManifestMetadata>;
 
 let root: string;
 let lake: LocalObjectStore;
@@ -198,7 +198,7 @@ describe('labels import of the ic_data job', () => {
     });
   });
 
-  it('consolidated labels agree with the plain majority of the worker answers where it is clear', async () => {
+  it('consolidated labels agree with the plain majority of the worker answers where it is clear', () => {
     // The dataset object id (worker-response folder) is the 0-based line of the manifest.
     const votes = new Map<string, Map<string, number>>();
     for (const a of raw) {

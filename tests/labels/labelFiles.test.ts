@@ -301,10 +301,21 @@ describe('a job in Ground Truth’s own layout', () => {
   });
 });
 
+/** An annotation of a video SeqLabel file, as written. */
+interface RawBox {
+  'object-id': string;
+  'object-name': string;
+  'class-id': string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 describe('real label files', () => {
   it('imports SeqLabel.json: 32 frames of Pedestrian tracks', async () => {
     const raw = JSON.parse(await readFile(join(EXAMPLES, 'SeqLabel.json'), 'utf8')) as {
-      'tracking-annotations': { 'frame-no': string; frame: string; annotations: Record<string, unknown>[] }[];
+      'tracking-annotations': { 'frame-no': string; frame: string; annotations: RawBox[] }[];
     };
     const frames = raw['tracking-annotations'];
     const boxes = frames.flatMap((f) => f.annotations.map((a) => ({ ...a, frameNo: Number(f['frame-no']) })));

@@ -229,6 +229,30 @@ describe('DuckdbEngine views, catalog and database aliases', () => {
     }
   });
 
+  it('skips a view over a table the lake does not have, and says why when it is queried', async () => {
+    const partial = await DuckdbEngine.open({
+      store,
+      views: [
+        {
+          sql: 'CREATE OR REPLACE VIEW adlake.per_type AS SELECT type, count(*) AS n FROM scenarios GROUP BY type',
+          uri: 'q/per_type.sql',
+        },
+        'CREATE VIEW fixes AS SELECT count(*) AS n FROM gps',
+      ],
+    });
+    try {
+      expect([...partial.skippedViews.keys()]).toEqual(['per_type']);
+      expect((await partial.query('SELECT n FROM fixes')).rows).toEqual([[BigInt(report.gps?.fixes ?? -1)]]);
+      const error = await partial.query('SELECT * FROM per_type').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).message).toMatch(
+        /^sql: view per_type was not created: table scenarios does not exist; tables: .* \(at q\/per_type\.sql:1:\d+\) \(at 1:15\)$/,
+      );
+    } finally {
+      await partial.close();
+    }
+  });
+
   it('reports a broken view with its file and position', async () => {
     const open = DuckdbEngine.open({
       store,

@@ -3,10 +3,10 @@
  * 'accelerate' steps are strong accelerations (2.0-2.8 m/s^2, 0.2-0.29 g) and 'hard_brake' a braking to
  * a standstill at 6.5-8 m/s^2.
  */
-import type { DemoDrive } from '../../../ingest/demo/generateDemoDrive.js';
-import type { ManeuverType } from '../../../ingest/demo/simulateRoute.js';
-import type { ScenarioType } from '../../../transforms/scenario.js';
-import type { LabelledInterval } from '../../../transforms/scenarios/scoreScenarios.js';
+import type { DemoDrive } from '../../ingest/demo/generateDemoDrive.js';
+import type { ManeuverType } from '../../ingest/demo/simulateRoute.js';
+import type { ScenarioType } from '../scenario.js';
+import type { LabelledInterval } from './scoreScenarios.js';
 
 export const TRUTH_TYPES: Readonly<Record<ManeuverType, ScenarioType>> = {
   accelerate: 'hard_acceleration',

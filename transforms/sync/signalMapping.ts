@@ -76,9 +76,9 @@ export interface SyncConfig {
   /** Ticks per second. @default 10 */
   hz?: number;
   /** Sources per canonical signal; a signal listed here replaces the default list, `[]` turns it off. */
-  signals: Partial<Record<CanonicalSignal, SignalSource[]>>;
+  signals?: Partial<Record<CanonicalSignal, SignalSource[]>>;
   /** Resampling per signal, over the defaults. */
-  policies: Partial<Record<CanonicalSignal, ResamplePolicy>>;
+  policies?: Partial<Record<CanonicalSignal, ResamplePolicy>>;
   clockOffset?: ClockOffsetOptions;
   /** Use only the signals listed here, none of the defaults. @default false */
   replaceDefaults?: boolean;
@@ -139,7 +139,9 @@ class ConfigReader {
   constructor(private readonly problems: string[]) {}
 
   config(json: unknown): SyncConfig {
-    const config: SyncConfig = { signals: {}, policies: {} };
+    const signals: NonNullable<SyncConfig['signals']> = {};
+    const policies: NonNullable<SyncConfig['policies']> = {};
+    const config: SyncConfig = { signals, policies };
     const object = this.object(json, '(config)');
     if (!object) return config;
     this.keys(object, '', ['hz', 'signals', 'policies', 'clockOffset', 'replaceDefaults']);
@@ -155,8 +157,8 @@ class ConfigReader {
       if (replace !== undefined) config.replaceDefaults = replace;
     }
     if (object.signals !== undefined) {
-      const signals = this.object(object.signals, 'signals');
-      for (const [name, value] of Object.entries(signals ?? {})) {
+      const signalsJson = this.object(object.signals, 'signals');
+      for (const [name, value] of Object.entries(signalsJson ?? {})) {
         const path = `signals.${name}`;
         if (!isCanonical(name)) {
           this.problem(
@@ -174,19 +176,19 @@ class ConfigReader {
           const source = this.source(item, `${path}[${i}]`, name);
           if (source) sources.push(source);
         });
-        config.signals[name] = sources;
+        signals[name] = sources;
       }
     }
     if (object.policies !== undefined) {
-      const policies = this.object(object.policies, 'policies');
-      for (const [name, value] of Object.entries(policies ?? {})) {
+      const policiesJson = this.object(object.policies, 'policies');
+      for (const [name, value] of Object.entries(policiesJson ?? {})) {
         const path = `policies.${name}`;
         if (!isCanonical(name)) {
           this.problem(path, 'unknown signal');
           continue;
         }
         const policy = this.policy(value, path, name);
-        if (policy) config.policies[name] = policy;
+        if (policy) policies[name] = policy;
       }
     }
     if (object.clockOffset !== undefined) config.clockOffset = this.clockOffset(object.clockOffset);

@@ -9,7 +9,7 @@ import {
 import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
 import type { Timeline } from '../../../transforms/timeline.js';
 import { demoSeries, demoTimeline } from './demoTimelines.js';
-import { SCORED_TYPES, truthOf } from './truthTypes.js';
+import { SCORED_TYPES, truthOf } from '../../../transforms/scenarios/demoTruth.js';
 
 function score(seeds: readonly number[], timelineOf: (drive: DemoDrive) => Timeline): TypeScore[] {
   const truth: LabelledInterval[] = [];

@@ -7,7 +7,7 @@ import { scoreScenarios } from '../../../transforms/scenarios/scoreScenarios.js'
 import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
 import { demoSeries, demoTimeline } from './demoTimelines.js';
 import { syntheticTimeline, T0, yawPulse } from './syntheticTimeline.js';
-import { SCORED_TYPES, truthOf } from './truthTypes.js';
+import { SCORED_TYPES, truthOf } from '../../../transforms/scenarios/demoTruth.js';
 
 const KMH = 1 / 3.6;
 

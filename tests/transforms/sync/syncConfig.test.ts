@@ -40,16 +40,16 @@ describe('parseSyncConfig', () => {
       replaceDefaults: false,
     });
     expect(config.hz).toBe(100);
-    expect(config.signals.speed?.[0]).toEqual({
+    expect(config.signals?.speed?.[0]).toEqual({
       table: 'can_signals',
       message: 'ESP',
       signal: 'VehSpd',
       bus: 'can1',
       scale: 0.2777778,
     });
-    expect(config.signals.gear?.[0]).toMatchObject({ values: { '1': 'P', DRIVE: 'D' } });
-    expect(config.signals.steering_angle?.[0]).toMatchObject({ signal: ['COARSE', 'FINE'], combine: 'sum' });
-    expect(config.policies.heading).toEqual({ kind: 'linear', maxStalenessS: 2, period: 360 });
+    expect(config.signals?.gear?.[0]).toMatchObject({ values: { '1': 'P', DRIVE: 'D' } });
+    expect(config.signals?.steering_angle?.[0]).toMatchObject({ signal: ['COARSE', 'FINE'], combine: 'sum' });
+    expect(config.policies?.heading).toEqual({ kind: 'linear', maxStalenessS: 2, period: 360 });
     expect(config.clockOffset).toEqual({ enabled: false, maxLagS: 10 });
     const mappings = mappingsFor(config);
     expect(mappings.wiper).toEqual([]);

@@ -6,15 +6,41 @@ import type { Timeline } from '../../../transforms/timeline.js';
 describe('the timeseries table', () => {
   it('has every canonical signal and enrichment column, nullable, with docs and units', () => {
     const fields = new Map(TIMESERIES.schema.fields.map((f) => [f.name, f]));
-    const enrichment = ['sun_elevation', 'light', 'weather_condition', 'air_temp', 'precipitation', 'visibility', 'wind_speed'];
-    expect([...fields.keys()]).toEqual(['t', 'drive_id', ...NUMERIC_SIGNAL_NAMES, ...TEXT_SIGNAL_NAMES, 'sun_elevation', 'air_temp', 'precipitation', 'visibility', 'wind_speed', 'light', 'weather_condition']);
+    const enrichment = [
+      'sun_elevation',
+      'light',
+      'weather_condition',
+      'air_temp',
+      'precipitation',
+      'visibility',
+      'wind_speed',
+    ];
+    expect([...fields.keys()]).toEqual([
+      't',
+      'drive_id',
+      ...NUMERIC_SIGNAL_NAMES,
+      ...TEXT_SIGNAL_NAMES,
+      'sun_elevation',
+      'air_temp',
+      'precipitation',
+      'visibility',
+      'wind_speed',
+      'light',
+      'weather_condition',
+    ]);
     for (const name of [...NUMERIC_SIGNAL_NAMES, ...TEXT_SIGNAL_NAMES, ...enrichment]) {
       expect(fields.get(name)?.nullable, name).toBe(true);
       expect(fields.get(name)?.metadata.get('doc'), name).toBeTruthy();
     }
     expect(fields.get('t')?.nullable).toBe(false);
     const unit = (name: string): string | undefined => fields.get(name)?.metadata.get('unit');
-    expect([unit('speed'), unit('yaw_rate'), unit('heading'), unit('accel_lat'), unit('precipitation')]).toEqual(['m/s', 'deg/s', 'deg', 'm/s^2', 'mm/h']);
+    expect([
+      unit('speed'),
+      unit('yaw_rate'),
+      unit('heading'),
+      unit('accel_lat'),
+      unit('precipitation'),
+    ]).toEqual(['m/s', 'deg/s', 'deg', 'm/s^2', 'mm/h']);
   });
 
   it('turns NaN into NULL and leaves absent signals out', () => {
