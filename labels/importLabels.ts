@@ -21,7 +21,7 @@ import {
 } from './groundTruthTables.js';
 import { parseJson } from './jsonFields.js';
 import { classifyJobKey, jobFromLayout } from './labelingJobLayout.js';
-import { jobNameOf, readOutputManifest } from './readOutputManifest.js';
+import { manifestJobNames, readOutputManifest } from './readOutputManifest.js';
 import { readSeqLabel, seqLabelKind } from './readSeqLabel.js';
 import { readWorkerResponse } from './readWorkerResponse.js';
 
@@ -170,9 +170,7 @@ async function resolveJobs(
   if (!unnamed) return named;
   const jobs = new Set<string>();
   for (const key of unnamed.manifests) {
-    for await (const batch of readOutputManifest(streamSource(source.source(key)), source.uriOf(key))) {
-      for (const label of batch.records) if (label.jobName !== null) jobs.add(jobNameOf(label.jobName));
-    }
+    for (const name of await manifestJobNames(streamSource(source.source(key)))) jobs.add(name);
   }
   if (jobs.size === 0 && unnamed.manifests.length === 0 && unnamed.workerResponses.length === 0) {
     const labels = [];

@@ -46,25 +46,44 @@ export interface ManifestLabel {
 const METADATA_SUFFIX = '-metadata';
 /** Keys of the data object itself, never label attributes (`source-ref-metadata` describes 3D frames). */
 const OBJECT_KEYS = new Set(['source-ref', 'source']);
-const BATCH_LINES = 4096;
 
 /** Reads a manifest stream: label rows in line order, rejects for lines that yield none. */
 export async function* readOutputManifest(
   stream: ByteStream,
   uri: string,
 ): AsyncIterable<Batch<ManifestLabel>> {
-  let batch: Batch<ManifestLabel> = { records: [], rejects: [] };
-  for await (const { line, text } of readUtf8Lines(stream)) {
-    if (text.trim() === '') continue;
-    const read = readManifestLine(text, line, uri);
-    batch.records.push(...read.records);
-    batch.rejects.push(...read.rejects);
-    if (batch.records.length >= BATCH_LINES) {
-      yield batch;
-      batch = { records: [], rejects: [] };
+  for await (const { firstLine, lines } of readUtf8Lines(stream)) {
+    const batch: Batch<ManifestLabel> = { records: [], rejects: [] };
+    lines.forEach((text, i) => {
+      if (text.trim() === '') return;
+      const read = readManifestLine(text, firstLine + i, uri);
+      for (const record of read.records) batch.records.push(record);
+      for (const reject of read.rejects) batch.rejects.push(reject);
+    });
+    yield batch;
+  }
+}
+
+/**
+ * The job names (`job-name` of every `<attribute>-metadata`) of a manifest's lines, read without building
+ * label rows: what naming a job from its manifests needs. Lines that are not JSON objects are passed over
+ * (the import reports them).
+ */
+export async function manifestJobNames(stream: ByteStream): Promise<Set<string>> {
+  const names = new Set<string>();
+  for await (const { lines } of readUtf8Lines(stream)) {
+    for (const text of lines) {
+      if (text.trim() === '') continue;
+      const parsed = parseJson(text);
+      if (!('value' in parsed) || !isRecord(parsed.value)) continue;
+      for (const [key, metadata] of Object.entries(parsed.value)) {
+        if (!key.endsWith(METADATA_SUFFIX) || !isRecord(metadata)) continue;
+        const name = stringOf(metadata, 'job-name', 'job_name');
+        if (name !== undefined) names.add(jobNameOf(name));
+      }
     }
   }
-  if (batch.records.length > 0 || batch.rejects.length > 0) yield batch;
+  return names;
 }
 
 /**

@@ -4,29 +4,42 @@
  */
 import type { ByteStream } from '../core/source.js';
 
-/** A line without its terminator (LF or CRLF) and its 1-based number. */
-export interface NumberedLine {
-  line: number;
-  text: string;
+/** Consecutive lines without their terminators (LF or CRLF); `firstLine` is the 1-based number of the first. */
+export interface Utf8LineBatch {
+  firstLine: number;
+  lines: string[];
 }
 
-/** Yields every line, the last one also without a trailing newline; invalid UTF-8 becomes U+FFFD. */
-export async function* readUtf8Lines(stream: ByteStream): AsyncIterable<NumberedLine> {
+/**
+ * Yields every line in batches (one async step per line would cost more than parsing a short line); the
+ * last line also without a trailing newline. Invalid UTF-8 becomes U+FFFD.
+ */
+export async function* readUtf8Lines(
+  stream: ByteStream,
+  options: { batchLines?: number } = {},
+): AsyncIterable<Utf8LineBatch> {
+  const batchLines = options.batchLines ?? 4096;
   const decoder = new TextDecoder('utf-8');
   let carry = '';
-  let line = 0;
+  let batch: string[] = [];
+  let firstLine = 1;
   for await (const chunk of stream) {
     const text = carry + decoder.decode(chunk, { stream: true });
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      line += 1;
-      yield { line, text: stripCr(text.slice(start, nl)) };
+      batch.push(stripCr(text.slice(start, nl)));
       start = nl + 1;
+      if (batch.length >= batchLines) {
+        yield { firstLine, lines: batch };
+        firstLine += batch.length;
+        batch = [];
+      }
     }
     carry = text.slice(start);
   }
   carry += decoder.decode();
-  if (carry !== '') yield { line: line + 1, text: stripCr(carry) };
+  if (carry !== '') batch.push(stripCr(carry));
+  if (batch.length > 0) yield { firstLine, lines: batch };
 }
 
 function stripCr(text: string): string {

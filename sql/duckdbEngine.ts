@@ -232,6 +232,10 @@ export class DuckdbEngine implements SqlEngine {
     const views: ViewSource[] = [];
     if (options.catalog) views.push(...(await this.addCatalog(options.catalog)));
     views.push(...(options.views ?? []));
+    // The schema first: Athena view DDL often names its database (CREATE VIEW adlake.x AS …).
+    if (this.database !== undefined) {
+      await this.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.database)}`);
+    }
     await this.createViews(views);
     if (this.database !== undefined) await this.createDatabaseAliases(this.database);
   }
@@ -357,26 +361,32 @@ export class DuckdbEngine implements SqlEngine {
     }
   }
 
+  /** `<database>.<name>` for every table and view of main, and the other way round for views made in the schema. */
   private async createDatabaseAliases(database: string): Promise<void> {
-    await this.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database)}`);
-    for (const name of await this.names()) {
-      if (await this.exists(name)) await this.createAlias(database, name);
+    const main = new Set(await this.schemaNames('main'));
+    for (const name of main) await this.createAlias(database, name);
+    for (const name of await this.schemaNames(database)) {
+      if (!main.has(name)) {
+        await this.execute(
+          `CREATE VIEW main.${quoteIdentifier(name)} AS SELECT * FROM ${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
+        );
+      }
     }
     // Tables of a remote lake get their views when first fetched; they get their alias then.
     this.aliased = database;
+  }
+
+  private async schemaNames(schema: string): Promise<string[]> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT table_name FROM information_schema.tables WHERE table_catalog = 'memory' AND table_schema = ${sqlString(schema)}`,
+    );
+    return reader.getRows().map((row) => String(row[0] as string));
   }
 
   private async createAlias(database: string, name: string): Promise<void> {
     await this.execute(
       `CREATE OR REPLACE VIEW ${quoteIdentifier(database)}.${quoteIdentifier(name)} AS SELECT * FROM main.${quoteIdentifier(name)}`,
     );
-  }
-
-  private async exists(name: string): Promise<boolean> {
-    const reader = await this.connection.runAndReadAll(
-      `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ${sqlString(name)}`,
-    );
-    return reader.currentRowCount > 0;
   }
 }
 

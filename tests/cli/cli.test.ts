@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +78,16 @@ describe('adlake CLI', () => {
     expect(result.code).toBe(0);
     const data = JSON.parse(result.out) as {
       generated: { maneuvers: { type: string }[] };
-      ingest: { status: string; tables: Record<string, { rows: number }>; can: { undecodedFrames: number } };
+      ingest: {
+        status: string;
+        driveId: string;
+        tables: Record<string, { rows: number }>;
+        can: { undecodedFrames: number };
+      };
+      transform: { quality: { status: string }; weather: { status: string }; sync: { ticks: number } };
+      detect: { scenarios: { id: string; type: string }[] };
+      groundTruthScore: { type: string; tp: number; fp: number; fn: number }[];
+      catalog: { tables: Record<string, { added: number }> };
     };
     expect(data.ingest.status).toBe('ingested');
     expect(data.ingest.tables.can_frames?.rows).toBeGreaterThan(50_000);
@@ -87,16 +96,91 @@ describe('adlake CLI', () => {
     expect(data.ingest.tables.drives?.rows).toBe(1);
     expect(data.ingest.can.undecodedFrames).toBeGreaterThan(0);
     expect(data.generated.maneuvers.length).toBeGreaterThanOrEqual(7);
+    // The rest of the pipeline ran on the same drive and found every labelled maneuver.
+    expect(data.transform.quality.status).toBe('pass');
+    expect(data.transform.weather.status).toBe('matched');
+    expect(data.transform.sync.ticks).toBeGreaterThan(1000);
+    for (const score of data.groundTruthScore) {
+      expect(score.fn, score.type).toBe(0);
+      expect(score.fp, score.type).toBe(0);
+    }
+    expect(Object.keys(data.catalog.tables).sort()).toEqual(
+      ['can_frames', 'can_signals', 'drives', 'gps', 'quality', 'scenarios', 'timeseries', 'weather'].sort(),
+    );
     expect(await readdir(join(dir, 'lake', 'tables'))).toEqual([
       'can_frames',
       'can_signals',
       'drives',
       'gps',
+      'quality',
+      'scenarios',
+      'timeseries',
+      'weather',
     ]);
 
     const again = await cli(['ingest', 'demo/drive', '--lake', 'lake'], dir);
     expect(again.code).toBe(0);
     expect(again.out).toContain('Nothing new');
+
+    // Re-running the steps replaces the drive's rows: same counts, same scenario ids.
+    const count = async (table: string): Promise<number> => {
+      const out = await cli(['sql', `SELECT count(*) AS n FROM ${table}`, '--lake', 'lake', '--json'], dir);
+      expect(out.code, out.err).toBe(0);
+      return Number((JSON.parse(out.out) as { n: number }[])[0]?.n);
+    };
+    const before = { ts: await count('timeseries'), sc: await count('scenarios'), q: await count('quality') };
+    const prefix = data.ingest.driveId.slice(0, 8);
+    const transform = await cli(
+      ['transform', prefix, '--lake', 'lake', '--weather', 'demo/weather', '--json'],
+      dir,
+    );
+    expect(transform.code, transform.err).toBe(0);
+    const detect = await cli(['detect', '--all', '--lake', 'lake', '--json'], dir);
+    expect(detect.code, detect.err).toBe(0);
+    const ids = (
+      JSON.parse(detect.out) as { drives: { scenarios: { id: string }[] }[] }
+    ).drives[0]?.scenarios.map((s) => s.id);
+    expect(ids).toEqual(data.detect.scenarios.map((s) => s.id));
+    expect({
+      ts: await count('timeseries'),
+      sc: await count('scenarios'),
+      q: await count('quality'),
+    }).toEqual(before);
+    expect(before.sc).toBe(data.detect.scenarios.length);
+
+    // Export the hard braking as OpenSCENARIO.
+    const braking = data.detect.scenarios.find((s) => s.type === 'hard_braking');
+    expect(braking).toBeDefined();
+    const exported = await cli(
+      [
+        'export',
+        'openscenario',
+        braking?.id.slice(0, 10) ?? '',
+        '--lake',
+        'lake',
+        '--out',
+        'brake.xosc',
+        '--json',
+      ],
+      dir,
+    );
+    expect(exported.code, exported.err).toBe(0);
+    const xosc = await readFile(join(dir, 'brake.xosc'), 'utf8');
+    expect(xosc).toContain('<OpenSCENARIO');
+    expect(xosc).toContain('FollowTrajectoryAction');
+  });
+
+  it('names the key of a bad transform config, and the drive it cannot find', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ weather: { radiusKm: 'far' }, colour: 1 }));
+    const bad = await cli(['transform', '--all', '--lake', 'lake', '--config', 'bad.json'], dir);
+    expect(bad.code).toBe(64);
+    expect(bad.err).toContain('weather.radiusKm');
+    expect(bad.err).toContain('colour: unknown key');
+    const missing = await cli(['detect', 'ffffffffffff', '--lake', 'lake'], dir);
+    expect(missing.code).toBe(66);
+    expect(missing.err).toContain("no drive 'ffffffffffff'");
+    const none = await cli(['export', 'openscenario', 'zzzzzzzz', '--lake', 'lake'], dir);
+    expect(none.code).toBe(66);
   });
 
   it('draws progress only on a terminal outside CI', async () => {

@@ -232,6 +232,7 @@ describe('DuckdbEngine views, catalog and database aliases', () => {
   it('skips a view over a table the lake does not have, and says why when it is queried', async () => {
     const partial = await DuckdbEngine.open({
       store,
+      database: 'adlake',
       views: [
         {
           sql: 'CREATE OR REPLACE VIEW adlake.per_type AS SELECT type, count(*) AS n FROM scenarios GROUP BY type',
