@@ -4,6 +4,7 @@ import { detectCommand } from './commands/detect.js';
 import { exportCommand } from './commands/export.js';
 import { ingestCommand } from './commands/ingest.js';
 import { labelsCommand } from './commands/labels.js';
+import { reportCommand } from './commands/report.js';
 import { sqlCommand } from './commands/sql.js';
 import { transformCommand } from './commands/transform.js';
 
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   demoCommand,
   sqlCommand,
   labelsCommand,
+  reportCommand,
 ];

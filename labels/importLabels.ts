@@ -142,11 +142,11 @@ export async function importLabels(options: ImportLabelsOptions): Promise<Labels
     );
   }
   for (const group of await resolveJobs(source, groups, report)) {
-    report.jobs.push(await importJob(options, group, report));
+    const job = await importJob(options, group, report);
+    // A "job" of JSON files that all turned out not to be labels is no job.
+    if (job.files.workerResponses + job.files.manifests + job.files.seqLabels > 0) report.jobs.push(job);
   }
-  if (
-    report.jobs.every((job) => job.files.workerResponses + job.files.manifests + job.files.seqLabels === 0)
-  ) {
+  if (report.jobs.length === 0) {
     throw new NotFoundError(
       `labels: no Ground Truth output under ${source.uri}: ${report.ignored.length} JSON/other file(s), none of them labels`,
       { uri: source.uri },

@@ -287,6 +287,7 @@ function labelCharts(labels: LabelData | undefined): string[] {
   return [
     barChart({
       name: 'annotations_per_worker',
+      clip: 'middle',
       title: 'Annotations per worker',
       caption: `The ${labels.topWorkers.length} workers with the most answers, of ${formatNumber(labels.workers)} (${jobNote}; view annotations_per_user).`,
       bars: labels.topWorkers.map((w) => ({

@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { DEFAULT_ROWS_PER_PART } from '../../ingest/ingestDefaults.js';
 import { formatIngestReport } from '../formatIngestReport.js';
 import type { Command } from '../command.js';
+import { catalogOption, registerOutputs } from '../catalogOption.js';
 import {
   lakeOption,
   openLake,
@@ -46,6 +47,7 @@ export const ingestCommand: Command = {
       valueName: 'id',
     },
     lake: lakeOption,
+    catalog: catalogOption,
     'expect-topic': {
       type: 'string',
       multiple: true,
@@ -93,8 +95,10 @@ export const ingestCommand: Command = {
       argv: ['ingest', ...positionals, '--vehicle', vehicle],
       s3: { clientConfig: s3ClientConfig(ctx.env) },
     });
+    const { files = [], ...summary } = report;
+    const catalog = files.length > 0 ? await registerOutputs(ctx, options, store, files) : undefined;
     return {
-      data: report,
+      data: { ...summary, ...(catalog ? { catalog } : {}) },
       text: formatIngestReport(report),
       exitCode: report.status === 'failed' ? 65 : 0,
     };

@@ -1,7 +1,7 @@
 /**
  * Horizontal bars, one per category, longest first as given: for counts by type, label or worker.
  */
-import { clipText, coord, escapeHtml } from '../html.js';
+import { clipMiddle, clipText, coord, escapeHtml } from '../html.js';
 import { figure } from './figure.js';
 
 export interface Bar {
@@ -24,6 +24,8 @@ export interface BarChartOptions {
   width?: number;
   /** Characters of a label shown before it is cut. @default 26 */
   labelChars?: number;
+  /** Where long labels are cut: at the end, or in the middle (ids sharing a prefix). @default 'end' */
+  clip?: 'end' | 'middle';
 }
 
 const ROW = 22;
@@ -42,7 +44,7 @@ export function barChart(options: BarChartOptions): string {
   for (const [i, bar] of options.bars.entries()) {
     const y = 4 + i * ROW;
     const length = max > 0 ? Math.max(1, (bar.value / max) * plot) : 0;
-    const label = clipText(bar.label, options.labelChars ?? 26);
+    const label = (options.clip === 'middle' ? clipMiddle : clipText)(bar.label, options.labelChars ?? 26);
     parts.push(
       `<text class="label" x="${LABEL_WIDTH - 8}" y="${coord(y + BAR / 2)}" text-anchor="end" dominant-baseline="central">${escapeHtml(label)}<title>${escapeHtml(bar.label)}</title></text>`,
     );

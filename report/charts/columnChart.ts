@@ -52,7 +52,7 @@ export function columnChart(options: ColumnChartOptions): string {
       `<text class="tick" x="${LEFT - 6}" y="${coord(y(tick))}" text-anchor="end" dominant-baseline="central">${escapeHtml(formatNumber(tick, tick % 1 === 0 ? 0 : 1))}</text>`,
     );
   }
-  parts.push(`<text class="unit" x="${LEFT - 6}" y="${TOP - 10}" text-anchor="end">${escapeHtml(options.unit)}</text>`);
+  parts.push(`<text class="unit" x="4" y="${TOP - 10}">${escapeHtml(options.unit)}</text>`);
   const n = Math.max(1, options.columns.length);
   const slot = plotW / n;
   const barW = Math.min(48, slot * 0.72);

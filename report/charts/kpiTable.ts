@@ -15,8 +15,8 @@ export interface KpiTableOptions {
   drives: readonly DriveKpi[];
 }
 
-const COL_W = 9;
-const SPARK_H = 26;
+const COL_W = 14;
+const SPARK_H = 28;
 
 /** The table; `data-points` counts the share columns drawn (drive × type with a share above 0). */
 export function kpiTable(options: KpiTableOptions): string {
