@@ -3,6 +3,7 @@
  * transform and detection steps add. The catalog registers and the SQL engine types tables from here.
  * (`topics_<name>` tables take their schema from the topics of each drive and are not listed.)
  */
+import { LABEL_TABLES } from '../labels/groundTruthTables.js';
 import { QUALITY } from '../transforms/quality/qualityTable.js';
 import { SCENARIOS } from '../transforms/scenarios/scenariosTable.js';
 import { TIMESERIES } from '../transforms/sync/timeseriesTable.js';
@@ -15,4 +16,5 @@ export const CURATED_TABLES: Readonly<Record<string, TableDef<unknown>>> = {
   quality: QUALITY,
   weather: WEATHER,
   scenarios: SCENARIOS,
+  ...LABEL_TABLES,
 } as Readonly<Record<string, TableDef<unknown>>>;

@@ -50,7 +50,10 @@ export async function buildReport(options: BuildReportOptions): Promise<ReportRe
   } finally {
     await engine.close();
   }
-  const html = renderReport(data, { lake: options.store.uri, ...(options.title ? { title: options.title } : {}) });
+  const html = renderReport(data, {
+    lake: options.store.uri,
+    ...(options.title ? { title: options.title } : {}),
+  });
   const charts = [...html.matchAll(/data-chart="([^"]+)" data-points="(\d+)"/g)].map((m) => ({
     name: m[1] ?? '',
     points: Number(m[2]),

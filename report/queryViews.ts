@@ -24,7 +24,9 @@ export function queriesRoot(): string {
   const candidates = [join(here, '..', 'queries'), join(here, '..', '..', 'queries')];
   const found = candidates.find((dir) => existsSync(join(dir, REPORT_VIEW_FOLDERS[0])));
   if (found === undefined) {
-    throw new NotFoundError(`report: the queries/ folder is not beside the program (looked in ${candidates.join(', ')})`);
+    throw new NotFoundError(
+      `report: the queries/ folder is not beside the program (looked in ${candidates.join(', ')})`,
+    );
   }
   return found;
 }

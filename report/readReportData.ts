@@ -370,7 +370,7 @@ function rowsOf(result: QueryResult, sql: string): Row[] {
 
 function num(value: unknown): number {
   const n = optNum(value);
-  if (n === null) throw new InternalError(`report: expected a number, got ${String(value)}`);
+  if (n === null) throw new InternalError('report: expected a number, got null');
   return n;
 }
 
@@ -378,15 +378,13 @@ function optNum(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
-  // Athena returns numbers as text when the driver does not type them.
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  throw new InternalError(`report: expected a number, got ${typeof value} ${String(value)}`);
+  throw new InternalError(`report: expected a number, got ${describe(value)}`);
 }
 
 function str(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  throw new InternalError(`report: expected text, got ${String(value)}`);
+  throw new InternalError(`report: expected text, got ${describe(value)}`);
 }
 
 function optStr(value: unknown): string | null {
@@ -405,4 +403,9 @@ function numberMap(value: unknown): Record<string, number> {
     if (n !== null) out[key] = n;
   }
   return out;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${String(value)}`;
 }

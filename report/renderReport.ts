@@ -73,7 +73,11 @@ function section(heading: string, parts: readonly string[]): string {
 function summaryCards(data: ReportData): string {
   const s = data.summary;
   const range =
-    s.firstDate === null ? '–' : s.firstDate === s.lastDate ? s.firstDate : `${s.firstDate} – ${s.lastDate ?? ''}`;
+    s.firstDate === null
+      ? '–'
+      : s.firstDate === s.lastDate
+        ? s.firstDate
+        : `${s.firstDate} – ${s.lastDate ?? ''}`;
   const cards: [string, string][] = [
     ['Drives', formatNumber(s.drives)],
     ['Vehicles', formatNumber(s.vehicles)],
@@ -126,7 +130,8 @@ function scenariosPerWeek(data: ReportData): string {
   return columnChart({
     name: 'scenarios_per_week',
     title,
-    caption: 'Scenarios by the week (Monday, UTC) they started in, stacked by type (view scenarios_per_type_week).',
+    caption:
+      'Scenarios by the week (Monday, UTC) they started in, stacked by type (view scenarios_per_type_week).',
     columns,
     unit: 'scenarios',
     footer: legend(types.map((type) => ({ label: type, colour: scenarioColour(type) }))),
@@ -163,7 +168,11 @@ function coverageMatrix(data: ReportData): string {
       'Share of the driving time (timeseries ticks) per speed band, observed weather and light, and the scenarios detected there (by their mean speed and dominant weather and light; view scenario_coverage).',
     rowTitle: 'km/h',
     rows: bands.map(([band]) => ({ key: band, label: band })),
-    columns: columnKeys.map(([weather, light]) => ({ key: `${weather}/${light}`, label: weather, sublabel: light })),
+    columns: columnKeys.map(([weather, light]) => ({
+      key: `${weather}/${light}`,
+      label: weather,
+      sublabel: light,
+    })),
     cells,
   });
 }
@@ -174,7 +183,8 @@ function scenarioMap(data: ReportData): string {
     return emptyPanel({
       name: 'scenario_map',
       title,
-      message: 'No positions in the lake: the drives have no GNSS track in timeseries and no scenario has a place.',
+      message:
+        'No positions in the lake: the drives have no GNSS track in timeseries and no scenario has a place.',
     });
   }
   const counts = new Map<string, number>();
@@ -201,7 +211,11 @@ function scenarioMap(data: ReportData): string {
 function driveKpis(data: ReportData): string {
   const title = 'Drive KPIs';
   if (data.driveKpis.length === 0) {
-    return emptyPanel({ name: 'drive_kpis', title, message: 'No drives in the lake yet: run adlake ingest or adlake demo.' });
+    return emptyPanel({
+      name: 'drive_kpis',
+      title,
+      message: 'No drives in the lake yet: run adlake ingest or adlake demo.',
+    });
   }
   if (data.driveKpis.every((d) => d.scenarios === 0)) {
     return emptyPanel({ name: 'drive_kpis', title, message: noScenarios(data) });
@@ -221,7 +235,9 @@ function qualityPerWeek(data: ReportData): string {
     return emptyPanel({ name: 'quality_per_week', title, message: 'No drives in the lake yet.' });
   }
   const weeks = [...new Set(data.qualityWeeks.map((q) => q.week))].sort();
-  const statuses = [...new Set(data.qualityWeeks.map((q) => q.status))].sort((a, b) => ordered(STATUS_ORDER, a, b));
+  const statuses = [...new Set(data.qualityWeeks.map((q) => q.status))].sort((a, b) =>
+    ordered(STATUS_ORDER, a, b),
+  );
   return columnChart({
     name: 'quality_per_week',
     title,
@@ -230,7 +246,11 @@ function qualityPerWeek(data: ReportData): string {
       label: week,
       segments: statuses.map((status) => {
         const n = data.qualityWeeks.find((q) => q.week === week && q.status === status)?.drives ?? 0;
-        return { value: n, colour: statusColour(status), tooltip: `week of ${week}: ${n} drive(s) ${status}` };
+        return {
+          value: n,
+          colour: statusColour(status),
+          tooltip: `week of ${week}: ${n} drive(s) ${status}`,
+        };
       }),
     })),
     unit: 'drives',
@@ -242,7 +262,20 @@ function signalQualityTable(rows: readonly SignalQualityRow[]): string {
   if (rows.length === 0) {
     return `<figure class="chart empty" data-empty="signal_quality"><figcaption><h3>Signal quality</h3></figcaption><p class="empty-message">No quality rows yet: run adlake transform --all.</p></figure>`;
   }
-  const head = ['Signal', 'Drives', 'Samples', 'Rate (Hz)', 'Nominal (Hz)', 'Max |drift|', 'Gaps', 'Longest gap', 'Dup.', 'Backwards', 'pass / warn / fail', 'Reasons']
+  const head = [
+    'Signal',
+    'Drives',
+    'Samples',
+    'Rate (Hz)',
+    'Nominal (Hz)',
+    'Max |drift|',
+    'Gaps',
+    'Longest gap',
+    'Dup.',
+    'Backwards',
+    'pass / warn / fail',
+    'Reasons',
+  ]
     .map((h) => `<th>${escapeHtml(h)}</th>`)
     .join('');
   const body = rows.map((r) =>
@@ -319,7 +352,13 @@ function labelCharts(labels: LabelData | undefined): string[] {
       caption: `Worker answers per UTC day of submission (${jobNote}; view annotations_per_day).`,
       columns: labels.perDay.map((d) => ({
         label: d.day,
-        segments: [{ value: d.annotations, colour: '#f28e2b', tooltip: `${d.day}: ${formatNumber(d.annotations)} answer(s)` }],
+        segments: [
+          {
+            value: d.annotations,
+            colour: '#f28e2b',
+            tooltip: `${d.day}: ${formatNumber(d.annotations)} answer(s)`,
+          },
+        ],
       })),
       unit: 'answers',
     }),
@@ -329,7 +368,13 @@ function labelCharts(labels: LabelData | undefined): string[] {
       caption: `Histogram of workers by how many answers each gave, in width_bucket bins of 25 (${jobNote}; view users_per_bucket_annotations).`,
       columns: labels.histogram.map((h) => ({
         label: h.range,
-        segments: [{ value: h.users, colour: '#76b7b2', tooltip: `${h.range} answers: ${formatNumber(h.users)} worker(s)` }],
+        segments: [
+          {
+            value: h.users,
+            colour: '#76b7b2',
+            tooltip: `${h.range} answers: ${formatNumber(h.users)} worker(s)`,
+          },
+        ],
       })),
       unit: 'workers',
     }),

@@ -26,8 +26,14 @@ export function parseTransformConfig(json: unknown, uri: string): TransformConfi
     if (!(SECTIONS as readonly string[]).includes(key))
       problems.push(`${key}: unknown key (known: ${SECTIONS.join(', ')})`);
   }
-  if (json.sync !== undefined) config.sync = parseSyncConfig(json.sync, uri);
-  if (json.quality !== undefined) config.quality = parseQualityConfig(json.quality, uri);
+  if (json.sync !== undefined) {
+    const sync = section('sync', () => parseSyncConfig(json.sync, uri), problems);
+    if (sync) config.sync = sync;
+  }
+  if (json.quality !== undefined) {
+    const quality = section('quality', () => parseQualityConfig(json.quality, uri), problems);
+    if (quality) config.quality = quality;
+  }
   if (json.weather !== undefined) {
     const weather = readWeather(json.weather, problems);
     if (weather) config.weather = weather;
@@ -42,6 +48,25 @@ export function parseTransformConfig(json: unknown, uri: string): TransformConfi
     throw new UsageError(`invalid transform config: ${problems.join('; ')}`, { uri }, { cause: problems });
   }
   return config;
+}
+
+/**
+ * Runs a section's own parser and keeps its problems beside the others, so that one error lists every
+ * problem of the file. A parser that lists its problems as `path: message` in the error's `cause` gets
+ * them prefixed with the section (`sync.hz: …`); otherwise its message is kept whole after the section.
+ */
+function section<T>(name: string, parse: () => T, problems: string[]): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const own: unknown = error.cause;
+    if (Array.isArray(own) && own.length > 0 && own.every((p): p is string => typeof p === 'string')) {
+      // '(config): …' is the section itself (the sync parser's name for its root).
+      for (const p of own) problems.push(p.startsWith('(config)') ? name + p.slice(8) : `${name}.${p}`);
+    } else problems.push(`${name}: ${error.detail}`);
+    return undefined;
+  }
 }
 
 function readWeather(value: unknown, problems: string[]): EnrichWeatherOptions | undefined {

@@ -42,7 +42,9 @@ export const reportCommand: Command = {
     const lines = [
       `Report written to ${out} (${Math.round(report.html.length / 1024)} KiB)`,
       `  ${summary.drives} drive(s), ${summary.vehicles} vehicle(s), ${summary.scenarios} scenario(s)` +
-        (labels ? `, ${labels.answers} label answer(s) from ${labels.jobs.length} job(s)` : ', no label data'),
+        (labels
+          ? `, ${labels.answers} label answer(s) from ${labels.jobs.length} job(s)`
+          : ', no label data'),
       `  charts: ${report.charts.map((c) => `${c.name} (${c.points})`).join(', ') || 'none'}`,
       ...(report.empty.length > 0 ? [`  without data: ${report.empty.join(', ')}`] : []),
     ];

@@ -156,7 +156,9 @@ async function openEngine(ctx: CommandContext, options: ParsedOptions): Promise<
   const { DuckdbEngine } = await import('../../sql/duckdbEngine.js');
   const duckdb = await DuckdbEngine.open({ store, views, ...(database === undefined ? {} : { database }) });
   for (const [name, error] of duckdb.skippedViews) {
-    ctx.stderr(`adlake: sql: view ${name} skipped: ${error.detail.replace(/^sql: /, '')}\n`);
+    ctx.stderr(
+      `adlake: sql: view ${name} skipped: ${error.detail.replace(/^sql: /, '').replace(/; tables: .*$/s, '')}\n`,
+    );
   }
   return duckdb;
 }

@@ -30,7 +30,7 @@ export interface BarChartOptions {
 
 const ROW = 22;
 const BAR = 15;
-const LABEL_WIDTH = 180;
+const LABEL_WIDTH = 200;
 const VALUE_WIDTH = 90;
 
 /** A horizontal bar chart; bars of value 0 or less are drawn as labels without a mark. */

@@ -33,7 +33,7 @@ export interface ColumnChartOptions {
 
 const LEFT = 48;
 const RIGHT = 12;
-const TOP = 22;
+const TOP = 30;
 const BOTTOM = 34;
 
 /** A stacked column chart; segments of value 0 or less are not drawn. */
@@ -58,7 +58,7 @@ export function columnChart(options: ColumnChartOptions): string {
   const barW = Math.min(48, slot * 0.72);
   // Show at most ~12 x labels; the others stay in the tooltips.
   const labelEvery = Math.max(1, Math.ceil(n / 12));
-  const labelChars = Math.max(4, Math.floor(slot * labelEvery / 6.5));
+  const labelChars = Math.max(4, Math.floor((slot * labelEvery) / 6.5));
   let points = 0;
   for (const [i, column] of options.columns.entries()) {
     const x = LEFT + i * slot + (slot - barW) / 2;
@@ -78,7 +78,9 @@ export function columnChart(options: ColumnChartOptions): string {
       );
     }
   }
-  parts.push(`<line class="axis" x1="${LEFT}" x2="${width - RIGHT}" y1="${coord(y(0))}" y2="${coord(y(0))}"/>`);
+  parts.push(
+    `<line class="axis" x1="${LEFT}" x2="${width - RIGHT}" y1="${coord(y(0))}" y2="${coord(y(0))}"/>`,
+  );
   const svg = `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">${parts.join('')}</svg>`;
   return figure({
     name: options.name,

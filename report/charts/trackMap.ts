@@ -92,9 +92,7 @@ export function trackMap(options: TrackMapOptions): string {
     }
     if (d.length === 0) continue;
     points++;
-    parts.push(
-      `<path class="mark track" d="${d.join('')}"><title>${escapeHtml(track.label)}</title></path>`,
-    );
+    parts.push(`<path class="mark track" d="${d.join('')}"><title>${escapeHtml(track.label)}</title></path>`);
   }
   for (const m of options.markers) {
     points++;
@@ -102,7 +100,10 @@ export function trackMap(options: TrackMapOptions): string {
       `<circle class="mark marker" cx="${coord(cx(m.lon))}" cy="${coord(cy(m.lat))}" r="5" fill="${escapeHtml(m.colour)}"><title>${escapeHtml(m.tooltip)}</title></circle>`,
     );
   }
-  parts.push(scaleBar(scale, height), `<text class="label strong" x="${width - 16}" y="20" text-anchor="middle">N ↑</text>`);
+  parts.push(
+    scaleBar(scale, height),
+    `<text class="label strong" x="${width - 16}" y="20" text-anchor="middle">N ↑</text>`,
+  );
   const svg = `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">${parts.join('')}</svg>`;
   return figure({
     name: options.name,
@@ -123,7 +124,10 @@ function scaleBar(pxPerDeg: number, height: number): string {
   const metres = [5, 2, 1].map((m) => m * power).find((m) => m <= maxMetres) ?? power;
   const px = metres / metresPerPx;
   const y = height - 14;
-  const text = metres >= 1000 ? `${formatNumber(metres / 1000, metres % 1000 === 0 ? 0 : 1)} km` : `${formatNumber(metres)} m`;
+  const text =
+    metres >= 1000
+      ? `${formatNumber(metres / 1000, metres % 1000 === 0 ? 0 : 1)} km`
+      : `${formatNumber(metres)} m`;
   return [
     `<line class="scalebar" x1="${MARGIN}" x2="${coord(MARGIN + px)}" y1="${y}" y2="${y}"/>`,
     `<text class="tick" x="${coord(MARGIN + px + 6)}" y="${y}" dominant-baseline="central">${escapeHtml(text)}</text>`,

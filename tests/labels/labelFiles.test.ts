@@ -205,6 +205,29 @@ describe('worker responses', () => {
   });
 });
 
+describe('users_per_bucket_annotations', () => {
+  it('puts workers in [0,25) [25,50) [50,75) [75,100) and 100+ at the exact boundaries', async () => {
+    const perWorker: Record<string, number> = { a: 100, b: 99, c: 25, d: 24, e: 1 };
+    const answers = Object.entries(perWorker).flatMap(([worker, n]) =>
+      Array.from({ length: n }, () => answer(worker, 'Duck')),
+    );
+    const dir = await tree('buckets', {
+      'worker-response/iteration-1/0/all.json': JSON.stringify({ answers }),
+    });
+    const { lake } = await importPath(dir, { job: 'bucket-job' });
+    const rows = await query(
+      lake,
+      'SELECT bucket, annotations_range, min_annotations, users FROM users_per_bucket_annotations ORDER BY bucket',
+    );
+    expect(rows).toEqual([
+      { bucket: 1n, annotations_range: '[0,25)', min_annotations: 0n, users: 2n },
+      { bucket: 2n, annotations_range: '[25,50)', min_annotations: 25n, users: 1n },
+      { bucket: 4n, annotations_range: '[75,100)', min_annotations: 75n, users: 1n },
+      { bucket: 5n, annotations_range: '100+', min_annotations: 100n, users: 1n },
+    ]);
+  });
+});
+
 describe('a job in Ground Truth’s own layout', () => {
   it('names the job from its folder, dates SeqLabel rows and maps classes from the manifest, skips failures', async () => {
     const seqRef = 's3://bucket/out/cars-job/annotations/consolidated-annotation/output/0/SeqLabel.json';
