@@ -411,9 +411,7 @@ describe('transform and detect on bad input', () => {
       expect(rejects.every((r) => r.reason.length > 0 && r.message.length > 0)).toBe(true);
     });
 
-    // observationFilesProvider drops the rejects of METAR files when no METAR report of a station near the
-    // drive falls in the query window: they are attached to the nearest METAR station, and there is none.
-    it.fails('counts the garbage of a METAR file that has no usable report', async () => {
+    it('counts the garbage of a METAR file that has no usable report', async () => {
       const folder = join(dir, 'weather-metar-garbage');
       await writeWeather(folder, demoWeatherFiles(drive));
       await writeFiles(join(folder, 'metar'), {

@@ -333,6 +333,11 @@ async function readMetarFiles(
       }
     }
   }
+  if (results.size === 0 && orphanRejects.length > 0) {
+    // No usable report at all: the rejects still count, reported with the nearest METAR-capable station.
+    const closest = [...byIcao.entries()].sort((a, b) => a[1].distanceKm - b[1].distanceKm)[0];
+    if (closest !== undefined) forStation(closest[0]);
+  }
   const list = [...results.values()].sort((a, b) => a.distanceKm - b.distanceKm);
   for (const result of list) result.observations.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   const nearest = list[0];
