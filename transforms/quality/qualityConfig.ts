@@ -169,7 +169,11 @@ export function parseQualityConfig(json: unknown, uri: string): QualityConfig {
     }
   }
   if (problems.length > 0) {
-    throw new UsageError(`quality config has ${problems.length} problem(s): ${problems.join('; ')}`, { uri });
+    throw new UsageError(
+      `quality config has ${problems.length} problem(s): ${problems.join('; ')}`,
+      { uri },
+      { cause: problems },
+    );
   }
   return config;
 }
