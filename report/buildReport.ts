@@ -42,7 +42,7 @@ export async function buildReport(options: BuildReportOptions): Promise<ReportRe
   const engine = await DuckdbEngine.open({
     store: options.store,
     views,
-    tableDefs: [...Object.values(CURATED_TABLES), ...Object.values(LABEL_TABLES)],
+    tableDefs: Object.values({ ...CURATED_TABLES, ...LABEL_TABLES }),
   });
   let data: ReportData;
   try {

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
 import type { QueryResult, SqlEngine } from '../../sql/sqlEngine.js';
 import type { SqlStatement } from '../../sql/splitStatements.js';
@@ -57,6 +58,11 @@ export const sqlCommand: Command = {
       multiple: true,
       valueName: 'path',
       description: 'DuckDB: a .sql file or a folder of them with CREATE VIEW statements to register first',
+    },
+    'no-shipped-views': {
+      type: 'boolean',
+      description:
+        'DuckDB: do not create the views adlake ships (queries/labels, queries/analytics, queries/quality)',
     },
     csv: { type: 'boolean', description: 'Print CSV (RFC 4180) instead of a table' },
     'max-rows': { type: 'string', valueName: 'n', description: 'Print at most n rows (default: all)' },
@@ -152,15 +158,45 @@ async function openEngine(ctx: CommandContext, options: ParsedOptions): Promise<
   }
   if (engine !== 'duckdb') throw new UsageError(`sql: --engine must be duckdb or athena, got '${engine}'`);
   const store = await openLake(ctx, options);
-  const views = await readViews(ctx, stringList(options.views));
+  const given = await readViews(ctx, stringList(options.views));
+  // The views adlake ships (label insights, scenario analytics, quality summaries) are there by default;
+  // those over tables this lake does not have yet are left out quietly.
+  const shipped =
+    options['no-shipped-views'] === true ? [] : await readViews(ctx, await shippedViewFolders());
+  const shippedNames = new Set(shipped.map((v) => viewName(v)));
+  const views = [...shipped.filter((v) => !given.some((g) => viewName(g) === viewName(v))), ...given];
   const { DuckdbEngine } = await import('../../sql/duckdbEngine.js');
   const duckdb = await DuckdbEngine.open({ store, views, ...(database === undefined ? {} : { database }) });
   for (const [name, error] of duckdb.skippedViews) {
+    if (shippedNames.has(name.toLowerCase()) && !given.some((g) => viewName(g) === name.toLowerCase()))
+      continue;
     ctx.stderr(
       `adlake: sql: view ${name} skipped: ${error.detail.replace(/^sql: /, '').replace(/; tables: .*$/s, '')}\n`,
     );
   }
   return duckdb;
+}
+
+/** `queries/{labels,analytics,quality}` of this installation (found from this module upwards). */
+async function shippedViewFolders(): Promise<string[]> {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const queries = join(dir, 'queries');
+    const found = await stat(join(queries, 'labels')).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (found) return ['labels', 'analytics', 'quality'].map((name) => join(queries, name));
+    dir = dirname(dir);
+  }
+  return [];
+}
+
+/** The (lower-case) name a CREATE VIEW statement defines. */
+function viewName(view: ViewSource): string {
+  const sql = typeof view === 'string' ? view : view.sql;
+  const match = /create\s+(?:or\s+replace\s+)?view\s+("?)([\w.]+)\1/i.exec(sql);
+  return (match?.[2] ?? '').toLowerCase();
 }
 
 /** The statements of the given `.sql` files and of the `.sql` files in the given folders (sorted by name). */

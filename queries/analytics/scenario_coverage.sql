@@ -6,8 +6,10 @@
 --   drive's span over its ticks less one ((last t - first t) / (ticks - 1), 0.1 s at the default 10 Hz).
 --   time_share is the cell's share of all ticked time in the lake.
 -- - Speed bands are of |speed| in km/h: [0,30) [30,60) [60,90) [90,120) and 120+ (width_bucket gives 1..4
---   inside [0,120) and 5 from 120 up); 'unknown' where the tick has no speed. weather is the tick's
---   weather_condition, light its light ('day', 'twilight', 'night'); 'unknown' where missing.
+--   inside [0,120) and 5 from 120 up; speed_band_order is that number, 6 for 'unknown': a tick without
+--   speed). weather is the tick's weather_condition, light its light ('day', 'twilight', 'night');
+--   'unknown' where missing.
+-- - time_s / ticks: 0 for a cell that only scenarios fall in; scenarios_per_hour is null there.
 -- - A scenario counts in the cell of its mean speed and of its dominant weather and light (the scenarios
 --   table's weather and light columns), since a scenario spans many ticks.
 CREATE OR REPLACE VIEW scenario_coverage AS

@@ -148,6 +148,14 @@ describe('adlake CLI', () => {
     }).toEqual(before);
     expect(before.sc).toBe(data.detect.scenarios.length);
 
+    // The shipped analytics views are there without --views.
+    const kpis = await cli(
+      ['sql', 'SELECT drive_id, scenarios FROM drive_kpis', '--lake', 'lake', '--json'],
+      dir,
+    );
+    expect(kpis.code, kpis.err).toBe(0);
+    expect(JSON.parse(kpis.out)).toEqual([{ drive_id: data.ingest.driveId, scenarios: before.sc }]);
+
     // Export the hard braking as OpenSCENARIO.
     const braking = data.detect.scenarios.find((s) => s.type === 'hard_braking');
     expect(braking).toBeDefined();

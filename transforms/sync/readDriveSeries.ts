@@ -245,6 +245,10 @@ class CanSignalScan {
   private readonly withText: boolean[] = [];
   /** Per pair, per bus name. */
   private readonly buffers: Map<string, SampleBuffer>[] = [];
+  /** Per pair, the bus of its last row and that bus's buffer. */
+  private readonly lastBus: (string | undefined)[] = [];
+  private readonly lastBuffer: (SampleBuffer | undefined)[] = [];
+  private readonly busDictionaries = new WeakMap<object, (string | null)[]>();
   private readonly messageCodes: StringCodes;
   private readonly signalCodes: StringCodes;
 
@@ -284,8 +288,11 @@ class CanSignalScan {
     if (rows === 0) return;
     const time = timesOf(columnOf(batch, 't', uri), uri);
     const bus = columnOf(batch, 'bus', uri);
+    const busNames = this.busNames(bus);
+    const busIndices = bus.values as Int32Array;
     const value = columnOf(batch, 'value', uri);
     const values = value.values as Float64Array;
+    const valueNulls = value.nullCount > 0;
     const label = chunkOf(batch, 'label');
     const messageCodes = this.messageCodes.codes(columnOf(batch, 'message', uri));
     const signalCodes = this.signalCodes.codes(columnOf(batch, 'signal', uri));
@@ -297,17 +304,41 @@ class CanSignalScan {
       if (s < 0) continue;
       const pair = this.pairs[m * signalCount + s] as number;
       if (pair < 0) continue;
-      const busName = stringAt(bus, r) ?? '';
-      const perBus = this.buffers[pair] as Map<string, SampleBuffer>;
-      let buffer = perBus.get(busName);
+      const busName = (busNames ? busNames[busIndices[r] as number] : stringAt(bus, r)) ?? '';
+      // Rows of one pair nearly always come from one bus: remember its buffer rather than look it up.
+      let buffer = this.lastBus[pair] === busName ? this.lastBuffer[pair] : undefined;
       if (!buffer) {
-        buffer = new SampleBuffer(this.withText[pair]);
-        perBus.set(busName, buffer);
+        const perBus = this.buffers[pair] as Map<string, SampleBuffer>;
+        buffer = perBus.get(busName);
+        if (!buffer) {
+          buffer = new SampleBuffer(this.withText[pair]);
+          perBus.set(busName, buffer);
+        }
+        this.lastBus[pair] = busName;
+        this.lastBuffer[pair] = buffer;
       }
-      const v = value.getValid(r) ? (values[r] as number) : NaN;
+      const v = valueNulls && !value.getValid(r) ? NaN : (values[r] as number);
       const text = this.withText[pair] && label ? stringAt(label, r) : null;
       buffer.push((time.values[r] as bigint) * time.scale, v, text);
     }
+  }
+
+  /**
+   * The names of a dictionary-coded bus column's rows by dictionary index, decoded once per dictionary;
+   * undefined for a plain string column or one with nulls (read row by row then).
+   */
+  private busNames(data: Data): (string | null)[] | undefined {
+    const dictionary = data.dictionary;
+    if (!dictionary || data.nullCount > 0 || !(data.values instanceof Int32Array)) return undefined;
+    let names = this.busDictionaries.get(dictionary);
+    if (!names) {
+      names = Array.from({ length: dictionary.length }, (_, i) => {
+        const text: unknown = dictionary.get(i);
+        return typeof text === 'string' ? text : null;
+      });
+      this.busDictionaries.set(dictionary, names);
+    }
+    return names;
   }
 
   /** The samples of one source, converted, or undefined when the drive has none. */

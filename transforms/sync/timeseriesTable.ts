@@ -102,26 +102,34 @@ export const TIMESERIES: TableDef<TimeseriesBatch> = {
 
 /**
  * The timeline as `timeseries` columns. NaN becomes NULL; a signal or enrichment the timeline lacks is
- * left out (all NULL).
+ * left out (all NULL). `range` takes only ticks `[start, end)`, so a long timeline can be written in slices.
  */
-export function timelineToBatch(timeline: Timeline): TimeseriesBatch {
-  const batch: TimeseriesBatch = { t: timeline.t };
+export function timelineToBatch(
+  timeline: Timeline,
+  range: { start: number; end: number } = { start: 0, end: timeline.t.length },
+): TimeseriesBatch {
+  const { start, end } = range;
+  const whole = start === 0 && end === timeline.t.length;
+  const batch: TimeseriesBatch = { t: whole ? timeline.t : timeline.t.subarray(start, end) };
+  const numbers = (values: Float64Array): Float64Column =>
+    nanToNull(whole ? values : values.subarray(start, end));
+  const texts = (values: (string | null)[]): (string | null)[] => (whole ? values : values.slice(start, end));
   for (const signal of NUMERIC_SIGNAL_NAMES) {
     const values = timeline.numeric[signal];
-    if (values) batch[signal] = nanToNull(values);
+    if (values) batch[signal] = numbers(values);
   }
   for (const signal of TEXT_SIGNAL_NAMES) {
     const values = timeline.text[signal];
-    if (values) batch[signal] = values;
+    if (values) batch[signal] = texts(values);
   }
   const enrichment: TimelineEnrichment = timeline.enrichment;
   for (const key of NUMERIC_ENRICHMENT_NAMES) {
     const values = enrichment[key];
-    if (values) batch[key] = nanToNull(values);
+    if (values) batch[key] = numbers(values);
   }
   for (const key of TEXT_ENRICHMENT_NAMES) {
     const values = enrichment[key];
-    if (values) batch[key] = values;
+    if (values) batch[key] = texts(values);
   }
   return batch;
 }
