@@ -4,8 +4,9 @@
  * Builds a synthetic drive of `--hours` hours in a cached lake (the demo vehicle's CAN messages at their DBC
  * cycle times, decoded by ingest's own DBC decoder into `can_signals`, GNSS at 10 Hz into `gps`, one `drives`
  * row), then times the transform step (`transformDrive`: read the lake, time sync and resampling, sun, quality
- * gates, writes) and the detection step (`detectDrive`) at each tick rate, each run in a child process so
- * that its peak RSS is its own. A second kind of child runs the same steps one by one to split the time.
+ * gates, writes) and the detection step (`detectDrive`) at each tick rate, each in its own child process as
+ * `adlake transform` and `adlake detect` run, so that its peak RSS is its own. A third kind of child runs the
+ * same steps one by one to split the time.
  * See bench/README.md.
  */
 import { existsSync } from 'node:fs';
@@ -92,7 +93,7 @@ type Stages = Record<string, number>;
 
 /** What a child prints on stdout (one JSON line). */
 interface ChildReport {
-  mode: 'e2e' | 'stages';
+  mode: ChildMode;
   hz: number;
   ticks: number;
   scenarios: number;
@@ -100,6 +101,8 @@ interface ChildReport {
   stages: Stages;
   /** CPU seconds (user + system, every thread of the child) per stage. */
   cpu: Stages;
+  /** Peak RSS of the child so far at the end of each stage, bytes: which stage set the peak. */
+  rss: Stages;
   /** process.resourceUsage().maxRSS, bytes (the child's own view; GNU time's is preferred). */
   maxRssBytes: number;
 }
@@ -110,9 +113,18 @@ interface ChildRun extends ChildReport {
   peakRssBytes: number;
 }
 
+/** `transform` and `detect` run as the CLI runs them, each in its own process; `stages` splits both. */
+type ChildMode = 'transform' | 'detect' | 'stages';
+
+/** One run of the pipeline: `adlake transform` then `adlake detect`, each a process. */
+interface PipelineRun {
+  transform: ChildRun;
+  detect: ChildRun;
+}
+
 interface RateResult {
   hz: number;
-  e2e: ChildRun[];
+  e2e: PipelineRun[];
   stages: ChildRun[];
   profile?: ProfileSummary;
 }
@@ -139,12 +151,16 @@ async function main(): Promise<number> {
   for (const hz of options.hz) {
     const result: RateResult = { hz, e2e: [], stages: [] };
     for (let i = 0; i < options.repeat; i++) {
-      for (const mode of ['e2e', 'stages'] as const) {
+      const run = (mode: ChildMode): Promise<ChildRun> => {
         log(`${hz} Hz ${mode} run ${i + 1}/${options.repeat} ... `);
-        const run = await runMeasured(lake.path, hz, mode);
-        log(`${run.wallSeconds.toFixed(2)} s wall, ${totalOf(run.stages).toFixed(2)} s in steps\n`);
-        result[mode].push(run);
-      }
+        return runMeasured(lake.path, hz, mode).then((child) => {
+          log(`${child.wallSeconds.toFixed(2)} s wall, ${totalOf(child.stages).toFixed(2)} s in steps\n`);
+          return child;
+        });
+      };
+      const transform = await run('transform');
+      result.e2e.push({ transform, detect: await run('detect') });
+      result.stages.push(await run('stages'));
     }
     if (options.profile) {
       log(`${hz} Hz profile run ... `);
@@ -328,52 +344,64 @@ async function writeSyntheticDrive(
 // ---------------------------------------------------------------------------------------------------------
 // Child processes
 
-/** `--child <e2e|stages> --lake <dir> --hz <n>`: one run, its report as one JSON line on stdout. */
+/** `--child <transform|detect|stages> --lake <dir> --hz <n>`: one run, its report as one JSON line on stdout. */
 async function runChild(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { lake: { type: 'string' }, hz: { type: 'string' } },
   });
-  const mode = positionals[0] === 'stages' ? 'stages' : 'e2e';
+  const mode = CHILD_MODES.find((m) => m === positionals[0]);
+  if (mode === undefined)
+    throw new Error(`--child: expected ${CHILD_MODES.join('|')}, got ${positionals[0]}`);
   const hz = Number(values.hz);
   const store = await LocalObjectStore.open({ root: values.lake ?? '.' });
-  const run = mode === 'e2e' ? await endToEnd(store, hz) : await stepByStep(store, hz);
+  const run = mode === 'stages' ? await stepByStep(store, hz) : await oneStep(store, hz, mode);
   const report: ChildReport = { mode, hz, ...run, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   return 0;
 }
 
-type ChildResult = Pick<ChildReport, 'ticks' | 'scenarios' | 'stages' | 'cpu'>;
+type ChildResult = Pick<ChildReport, 'ticks' | 'scenarios' | 'stages' | 'cpu' | 'rss'>;
 
-/** The two steps as the CLI runs them (`adlake transform --hz`, then `adlake detect`). */
-async function endToEnd(store: LocalObjectStore, hz: number): Promise<ChildResult> {
+const CHILD_MODES: readonly ChildMode[] = ['transform', 'detect', 'stages'];
+
+/** One step as the CLI runs it: `adlake transform --hz <n>` or `adlake detect` (the timeline it reads). */
+async function oneStep(
+  store: LocalObjectStore,
+  hz: number,
+  step: 'transform' | 'detect',
+): Promise<ChildResult> {
   const cpu: Stages = {};
-  const clock = stopwatch(cpu);
-  const transformed = await transformDrive(store, {
-    driveId: DRIVE_ID,
-    config: { sync: { signals: {}, policies: {}, hz } },
-  });
-  const transform = clock('transform');
+  const rss: Stages = {};
+  const clock = stopwatch(cpu, rss);
+  if (step === 'transform') {
+    const transformed = await transformDrive(store, {
+      driveId: DRIVE_ID,
+      config: { sync: { signals: {}, policies: {}, hz } },
+    });
+    return { ticks: transformed.sync.ticks, scenarios: 0, stages: { transform: clock(step) }, cpu, rss };
+  }
   const detected = await detectDrive(store, { driveId: DRIVE_ID });
-  const detect = clock('detect');
   return {
-    ticks: transformed.sync.ticks,
+    ticks: detected.ticks,
     scenarios: detected.scenarios.length,
-    stages: { transform, detect },
+    stages: { detect: clock(step) },
     cpu,
+    rss,
   };
 }
 
 /**
  * The same work as `transformDrive` and `detectDrive`, step by step with a clock around each, in their
- * order. Kept in step with transforms/transformDrive.ts and transforms/sync/syncDrive.ts by hand: the e2e
- * run is the authority, and the report shows both totals so that a drift shows.
+ * order. Kept in step with transforms/transformDrive.ts and transforms/sync/syncDrive.ts by hand: the
+ * transform and detect runs are the authority, and the report shows both totals so that a drift shows.
  */
 async function stepByStep(store: LocalObjectStore, hz: number): Promise<ChildResult> {
   const stages: Stages = {};
   const cpu: Stages = {};
-  const clock = stopwatch(cpu);
+  const rss: Stages = {};
+  const clock = stopwatch(cpu, rss);
   const lap = (stage: string): void => void (stages[stage] = (stages[stage] ?? 0) + clock(stage));
 
   const record = await readDriveRecord(store, DRIVE_ID);
@@ -433,7 +461,7 @@ async function stepByStep(store: LocalObjectStore, hz: number): Promise<ChildRes
     )),
   );
   lap('detect: write');
-  return { ticks: timeline.t.length, scenarios: found.scenarios.length, stages, cpu };
+  return { ticks: timeline.t.length, scenarios: found.scenarios.length, stages, cpu, rss };
 }
 
 async function writeTable<TBatch>(
@@ -448,7 +476,7 @@ async function writeTable<TBatch>(
 }
 
 /** Spawns one child under GNU time; throws with the child's stderr when it fails. */
-async function runMeasured(lake: string, hz: number, mode: 'e2e' | 'stages', nodeFlags: string[] = []) {
+async function runMeasured(lake: string, hz: number, mode: ChildMode, nodeFlags: string[] = []) {
   const script = fileURLToPath(import.meta.url);
   const run = await measureCommand({
     command: process.execPath,
@@ -497,34 +525,34 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Runs the e2e child once under `--cpu-prof` and sums the self time of its samples. */
+/** Runs the transform and detect children once under `--cpu-prof` and sums the self time of their samples. */
 async function profileRun(lake: string, hz: number, dir: string): Promise<ProfileSummary> {
   const out = join(dir, `transform-${hz}hz-${Date.now()}`);
   await mkdir(out, { recursive: true });
-  await runMeasured(lake, hz, 'e2e', ['--cpu-prof', '--cpu-prof-dir', out]);
-  const name = (await readdir(out)).find((f) => f.endsWith('.cpuprofile'));
-  if (name === undefined) throw new Error(`no .cpuprofile written to ${out}`);
-  const file = join(out, name);
-  const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
-  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  for (const step of ['transform', 'detect'] as const)
+    await runMeasured(lake, hz, step, ['--cpu-prof', '--cpu-prof-dir', out]);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   let total = 0;
-  profile.samples.forEach((id, i) => {
-    const micros = profile.timeDeltas[i] ?? 0;
-    const frame = frames.get(id);
-    const source = frame ? sourceName(frame.url) : '?';
-    const where = frame ? `${source}:${frame.lineNumber + 1} ${frame.functionName || '(anonymous)'}` : '?';
-    byFunction.set(where, (byFunction.get(where) ?? 0) + micros);
-    byFile.set(source, (byFile.get(source) ?? 0) + micros);
-    total += micros;
-  });
+  for (const name of (await readdir(out)).filter((f) => f.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(await readFile(join(out, name), 'utf8')) as CpuProfile;
+    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    profile.samples.forEach((id, i) => {
+      const micros = profile.timeDeltas[i] ?? 0;
+      const frame = frames.get(id);
+      const source = frame ? sourceName(frame.url) : '?';
+      const where = frame ? `${source}:${frame.lineNumber + 1} ${frame.functionName || '(anonymous)'}` : '?';
+      byFunction.set(where, (byFunction.get(where) ?? 0) + micros);
+      byFile.set(source, (byFile.get(source) ?? 0) + micros);
+      total += micros;
+    });
+  }
   const ranked = (map: Map<string, number>): ProfileEntry[] =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 25)
       .map(([name, micros]) => ({ name, seconds: micros / 1e6, share: micros / total }));
-  return { file: shown(file), seconds: total / 1e6, functions: ranked(byFunction), files: ranked(byFile) };
+  return { file: shown(out), seconds: total / 1e6, functions: ranked(byFunction), files: ranked(byFile) };
 }
 
 /** A script URL as a path relative to the repository (dist/x.js), or the V8 category ((garbage collector)). */
@@ -552,7 +580,9 @@ function formatReport(report: {
       `${int(lake.gpsFixes)} gps rows, ${(lake.bytes / 1e6).toFixed(1)} MB (${lake.path})`,
     `best of ${results[0]?.e2e.length ?? 0} runs per rate; [min–max] over the runs; seconds are per hour of driving`,
     '',
-    '== transformDrive + detectDrive, one child process per run (wall s, and cpu s = user + system) ==',
+    '== adlake transform --hz, then adlake detect: transformDrive and detectDrive, each in its own child process ==',
+    '(s/h: seconds in the call per hour of driving; cpu: user + system of the call; wall: the child processes',
+    ' from spawn to exit, with Node start-up and module loading)',
   ];
   const rows = [
     [
@@ -562,31 +592,40 @@ function formatReport(report: {
       'detect s/h',
       'total s/h',
       'total cpu s/h',
-      'child wall s',
-      'peak RSS MB',
+      'children wall s',
+      'transform RSS MB',
+      'detect RSS MB',
     ],
   ];
   for (const r of results) {
-    const perHour = (pick: (run: ChildRun) => number) => spread(r.e2e.map((run) => pick(run) / hours));
+    const perHour = (pick: (run: PipelineRun) => number) => spread(r.e2e.map((run) => pick(run) / hours));
     rows.push([
       `${r.hz} Hz`,
-      int(r.e2e[0]?.ticks ?? 0),
-      perHour((run) => run.stages.transform ?? 0),
-      perHour((run) => run.stages.detect ?? 0),
-      perHour((run) => totalOf(run.stages)),
-      perHour((run) => totalOf(run.cpu)),
-      spread(r.e2e.map((run) => run.wallSeconds)),
+      int(r.e2e[0]?.transform.ticks ?? 0),
+      perHour((run) => run.transform.stages.transform ?? 0),
+      perHour((run) => run.detect.stages.detect ?? 0),
+      perHour(pipelineSeconds),
+      perHour((run) => totalOf(run.transform.cpu) + totalOf(run.detect.cpu)),
+      spread(r.e2e.map((run) => run.transform.wallSeconds + run.detect.wallSeconds)),
       spread(
-        r.e2e.map((run) => run.peakRssBytes / 2 ** 20),
+        r.e2e.map((run) => run.transform.peakRssBytes / 2 ** 20),
+        0,
+      ),
+      spread(
+        r.e2e.map((run) => run.detect.peakRssBytes / 2 ** 20),
         0,
       ),
     ]);
   }
   lines.push(...table(rows), '');
 
-  lines.push('== split by stage (step-by-step child), s per hour of driving: wall, then cpu ==');
+  lines.push(
+    '== split by stage (step-by-step child), s per hour of driving: wall, cpu, and the peak RSS when the stage ended (smallest over the runs) ==',
+  );
   const names = [...new Set(results.flatMap((r) => r.stages.flatMap((run) => Object.keys(run.stages))))];
-  const split = [['stage', ...results.flatMap((r) => [`${r.hz} Hz wall`, `${r.hz} Hz cpu`])]];
+  const split = [
+    ['stage', ...results.flatMap((r) => [`${r.hz} Hz wall`, `${r.hz} Hz cpu`, `${r.hz} Hz RSS MB`])],
+  ];
   const pick = (stages: Stages, name: string): number =>
     name === 'total' ? totalOf(stages) : (stages[name] ?? 0);
   for (const name of [...names, 'total']) {
@@ -595,17 +634,21 @@ function formatReport(report: {
       ...results.flatMap((r) => [
         spread(r.stages.map((run) => pick(run.stages, name) / hours)),
         spread(r.stages.map((run) => pick(run.cpu, name) / hours)),
+        name === 'total'
+          ? ''
+          : String(Math.round(Math.min(...r.stages.map((run) => run.rss[name] ?? 0)) / 2 ** 20)),
       ]),
     ]);
   }
   split.push([
     'peak RSS MB',
     ...results.flatMap((r) => [
+      '',
+      '',
       spread(
         r.stages.map((run) => run.peakRssBytes / 2 ** 20),
         0,
       ),
-      '',
     ]),
   ]);
   lines.push(...table(split), '');
@@ -613,7 +656,9 @@ function formatReport(report: {
   for (const r of results) {
     if (!r.profile) continue;
     const p = r.profile;
-    lines.push(`== CPU profile, ${r.hz} Hz e2e child: ${p.seconds.toFixed(2)} s sampled (${p.file}) ==`);
+    lines.push(
+      `== CPU profile, ${r.hz} Hz transform + detect children: ${p.seconds.toFixed(2)} s sampled (${p.file}) ==`,
+    );
     lines.push('self time by file:');
     for (const f of p.files.slice(0, 12))
       lines.push(`  ${pct(f.share)}  ${f.seconds.toFixed(2)} s  ${f.name}`);
@@ -630,15 +675,21 @@ function formatReport(report: {
       `  UNKNOWN one hour at ${TARGET_HZ} Hz in < ${TARGET_SECONDS_PER_HOUR} s: no ${TARGET_HZ} Hz run`,
     );
   } else {
-    const best = Math.min(...target.e2e.map((run) => totalOf(run.stages) / hours));
-    const cpu = Math.min(...target.e2e.map((run) => totalOf(run.cpu) / hours));
+    const best = Math.min(...target.e2e.map((run) => pipelineSeconds(run) / hours));
+    const cpu = Math.min(
+      ...target.e2e.map((run) => (totalOf(run.transform.cpu) + totalOf(run.detect.cpu)) / hours),
+    );
     lines.push(
       `  ${verdict(best < TARGET_SECONDS_PER_HOUR)} one hour at ${TARGET_HZ} Hz transformed + detected in < ${TARGET_SECONDS_PER_HOUR} s: best ${best.toFixed(2)} s per hour (${cpu.toFixed(2)} cpu s)`,
     );
   }
-  const worstRss = Math.max(...results.flatMap((r) => r.e2e.map((run) => run.peakRssBytes)));
+  const worstRss = Math.max(
+    ...results.flatMap((r) =>
+      r.e2e.map((run) => Math.max(run.transform.peakRssBytes, run.detect.peakRssBytes)),
+    ),
+  );
   lines.push(
-    `  ${verdict(worstRss < TARGET_RSS_BYTES)} peak RSS < 512 MB at every rate: largest ${(worstRss / 2 ** 20).toFixed(0)} MB`,
+    `  ${verdict(worstRss < TARGET_RSS_BYTES)} peak RSS < 512 MB at every rate (transform and detect processes): largest ${(worstRss / 2 ** 20).toFixed(0)} MB`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -655,6 +706,11 @@ function machine(loads: number[][]) {
     gnuTime: existsSync(GNU_TIME),
     text: `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown'}, ${Math.round(totalmem() / 2 ** 30)} GB, load average ${load} (before → after), node ${process.version}${existsSync(GNU_TIME) ? '' : ' (no GNU time: RSS from the child itself)'}`,
   };
+}
+
+/** Seconds in transformDrive plus seconds in detectDrive. */
+function pipelineSeconds(run: PipelineRun): number {
+  return totalOf(run.transform.stages) + totalOf(run.detect.stages);
 }
 
 function totalOf(stages: Stages): number {
@@ -690,10 +746,11 @@ function int(n: number): string {
 }
 
 /**
- * A clock: each call returns the wall-clock seconds since the previous call (or since it was made), and
- * adds the CPU seconds (user + system, all threads) of the same span to `cpu` under `stage`.
+ * A clock: each call returns the wall-clock seconds since the previous call (or since it was made), adds
+ * the CPU seconds (user + system, all threads) of the same span to `cpu` under `stage`, and notes the peak
+ * RSS so far in `rss`.
  */
-function stopwatch(cpu?: Stages): (stage?: string) => number {
+function stopwatch(cpu: Stages, rss: Stages): (stage: string) => number {
   let last = performance.now();
   let lastCpu = process.cpuUsage();
   return (stage) => {
@@ -702,7 +759,8 @@ function stopwatch(cpu?: Stages): (stage?: string) => number {
     last = now;
     const used = process.cpuUsage(lastCpu);
     lastCpu = process.cpuUsage();
-    if (cpu && stage !== undefined) cpu[stage] = (cpu[stage] ?? 0) + (used.user + used.system) / 1e6;
+    cpu[stage] = (cpu[stage] ?? 0) + (used.user + used.system) / 1e6;
+    rss[stage] = process.resourceUsage().maxRSS * 1024;
     return seconds;
   };
 }

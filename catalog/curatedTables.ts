@@ -17,4 +17,4 @@ export const CURATED_TABLES: Readonly<Record<string, TableDef<unknown>>> = {
   weather: WEATHER,
   scenarios: SCENARIOS,
   ...LABEL_TABLES,
-} as Readonly<Record<string, TableDef<unknown>>>;
+};
