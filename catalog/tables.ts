@@ -47,6 +47,12 @@ export interface TableDef<TBatch = Record<string, unknown>> {
   readonly partitionKeys: typeof PARTITION_KEYS;
   /** The timestamp column whose UTC date chooses a row's `date` partition. */
   readonly timeColumn: string;
+  /**
+   * What a partition key holds in this table, when it is not the lake's usual meaning (label tables keep
+   * the labeling job in `vehicle`); the catalog's partition key comments use it.
+   * @default the vehicle id and the UTC date of `timeColumn`
+   */
+  readonly partitionDocs?: Readonly<Partial<Record<(typeof PARTITION_KEYS)[number], string>>>;
   /** Parquet encodings that pay for this table's columns (measured, see `parquetWriter.ts`). */
   readonly encodings: Readonly<Record<string, ColumnEncoding>>;
   /** Columns whose min/max statistics are not written (others get page and chunk statistics). */

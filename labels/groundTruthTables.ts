@@ -91,6 +91,10 @@ export interface SeqLabelsBatch {
 const jobColumn = () =>
   column('job', name(), 'Labeling job the row was imported under (also the vehicle partition value).');
 const optional = { nullable: true } as const;
+/** Label tables keep the labeling job in the lake's `vehicle` partition (see the file comment). */
+const partitionDocs = {
+  vehicle: 'Labeling job name (the job column), from the vehicle= folder.',
+} as const;
 
 export const GT_WORKER_RESPONSES: TableDef<WorkerResponsesBatch> = {
   name: 'gt_worker_responses',
@@ -141,6 +145,7 @@ export const GT_WORKER_RESPONSES: TableDef<WorkerResponsesBatch> = {
     ),
   ]),
   partitionKeys: PARTITION_KEYS,
+  partitionDocs,
   timeColumn: 'submission_time',
   // A job has thousands of answers, not millions: default encodings.
   encodings: {},
@@ -191,6 +196,7 @@ export const GT_OUTPUT_MANIFEST: TableDef<OutputManifestBatch> = {
     column('raw', new Utf8(), 'The whole manifest line as JSON text.'),
   ]),
   partitionKeys: PARTITION_KEYS,
+  partitionDocs,
   timeColumn: 'creation_date',
   encodings: {},
 };
@@ -246,6 +252,7 @@ export const GT_SEQ_LABELS: TableDef<SeqLabelsBatch> = {
     ),
   ]),
   partitionKeys: PARTITION_KEYS,
+  partitionDocs,
   timeColumn: 'creation_time',
   encodings: {},
 };

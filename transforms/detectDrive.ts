@@ -5,6 +5,7 @@
  */
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
+import { readObjectTracks, type ObjectTopicReport } from './objects/readObjectTracks.js';
 import { readTimeline } from './readTimeline.js';
 import type { Scenario, ScenarioType } from './scenario.js';
 import { detectScenarios, type SkippedDetector } from './scenarios/detectScenarios.js';
@@ -15,7 +16,10 @@ import { SCENARIOS, scenariosToBatch } from './scenarios/scenariosTable.js';
 export interface DetectDriveOptions {
   driveId: string;
   config?: DetectorConfig;
-  /** Object tracks from perception topics or labels; undefined skips the object detectors. */
+  /**
+   * Object tracks from perception topics or labels. When undefined, the drive's perception topic tables
+   * are read (see `readObjectTracks`); a drive without any skips the object detectors.
+   */
   objects?: readonly ObjectTrack[];
 }
 
@@ -27,12 +31,29 @@ export interface DetectReport {
   scenarios: Scenario[];
   byType: Partial<Record<ScenarioType, number>>;
   skipped: SkippedDetector[];
+  /** Where the object tracks came from: given by the caller, or read from the drive's perception topics. */
+  objects: { tracks: number; from: 'options' | 'topics' | 'none'; topics: ObjectTopicReport[] };
   files: WrittenFile[];
 }
 
 export async function detectDrive(store: ObjectStore, options: DetectDriveOptions): Promise<DetectReport> {
   const timeline = await readTimeline(store, options.driveId);
-  const found = detectScenarios(timeline, options.config ?? DEFAULT_DETECTOR_CONFIG, options.objects);
+  let objects = options.objects;
+  let objectsReport: DetectReport['objects'];
+  if (objects !== undefined) {
+    objectsReport = { tracks: objects.length, from: 'options', topics: [] };
+  } else {
+    const read = await readObjectTracks(store, { driveId: options.driveId });
+    // A drive with a perception topic but no object in it has no object scenarios; one without any
+    // perception topic cannot tell, so its object detectors stay skipped.
+    if (read.topics.length > 0) objects = read.tracks;
+    objectsReport = {
+      tracks: read.tracks.length,
+      from: read.topics.length > 0 ? 'topics' : 'none',
+      topics: read.topics,
+    };
+  }
+  const found = detectScenarios(timeline, options.config ?? DEFAULT_DETECTOR_CONFIG, objects);
   const writer = new PartitionedTableWriter({
     store,
     table: SCENARIOS,
@@ -56,6 +77,7 @@ export async function detectDrive(store: ObjectStore, options: DetectDriveOption
     scenarios: found.scenarios,
     byType,
     skipped: found.skipped,
+    objects: objectsReport,
     files,
   };
 }

@@ -70,8 +70,9 @@ export function tableLocation(lakeUri: string, table: string): string {
 
 /**
  * The Glue `TableInput` of a table: Hive-typed columns with their `doc` (and `unit`) as comments, `vehicle` and
- * `date` string partition keys, Parquet SerDe and formats, `EXTERNAL_TABLE` at `<lake>/tables/<name>/`, and
- * the partition projection properties when asked for. Works for any `TableDef`, including ones defined later.
+ * `date` string partition keys (commented from the table's `partitionDocs`, else with their usual meaning),
+ * Parquet SerDe and formats, `EXTERNAL_TABLE` at `<lake>/tables/<name>/`, and the partition projection
+ * properties when asked for. Works for any `TableDef`, including ones defined later.
  * Throws one `UsageError` listing every column Athena could not read.
  */
 export function tableInput(def: TableDef<unknown>, options: TableInputOptions): TableInput {
@@ -114,7 +115,7 @@ export function tableInput(def: TableDef<unknown>, options: TableInputOptions): 
     PartitionKeys: def.partitionKeys.map((key) => ({
       Name: key,
       Type: 'string',
-      Comment: partitionKeyComment(key, def.timeColumn),
+      Comment: clip(def.partitionDocs?.[key] ?? partitionKeyComment(key, def.timeColumn), MAX_COMMENT),
     })),
     StorageDescriptor: {
       Columns: columns,

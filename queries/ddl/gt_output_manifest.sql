@@ -30,7 +30,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `gt_output_manifest` (
 )
 COMMENT 'Consolidated labels of Ground Truth output manifests: one row per data object and label attribute.'
 PARTITIONED BY (
-  `vehicle` string COMMENT 'Vehicle id (pseudonymised), from the vehicle= folder.',
+  `vehicle` string COMMENT 'Labeling job name (the job column), from the vehicle= folder.',
   `date` string COMMENT 'UTC date (YYYY-MM-DD) of creation_date, from the date= folder.'
 )
 ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'

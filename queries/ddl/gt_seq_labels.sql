@@ -38,7 +38,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `gt_seq_labels` (
 )
 COMMENT 'Video and 3D point-cloud sequence labels (SeqLabel.json): one row per object per frame.'
 PARTITIONED BY (
-  `vehicle` string COMMENT 'Vehicle id (pseudonymised), from the vehicle= folder.',
+  `vehicle` string COMMENT 'Labeling job name (the job column), from the vehicle= folder.',
   `date` string COMMENT 'UTC date (YYYY-MM-DD) of creation_time, from the date= folder.'
 )
 ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'

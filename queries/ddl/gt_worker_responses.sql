@@ -28,7 +28,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `gt_worker_responses` (
 )
 COMMENT 'One row per worker answer in a Ground Truth job (annotations/worker-response/iteration-N/<object>/*.json).'
 PARTITIONED BY (
-  `vehicle` string COMMENT 'Vehicle id (pseudonymised), from the vehicle= folder.',
+  `vehicle` string COMMENT 'Labeling job name (the job column), from the vehicle= folder.',
   `date` string COMMENT 'UTC date (YYYY-MM-DD) of submission_time, from the date= folder.'
 )
 ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
