@@ -14,7 +14,7 @@
  * skipped and counted per frame in the report.
  */
 import { DataType, TimeUnit } from 'apache-arrow';
-import type { RecordBatch, Vector } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import type { ObjectStore } from '../../catalog/objectStore.js';
 import { parsePartKey, TABLES_PREFIX } from '../../catalog/layout.js';
 import { readPart } from '../../catalog/readTable.js';
@@ -151,8 +151,8 @@ async function readTopic(
     if (column === undefined) return undefined;
     for (const batch of rows.batches) {
       const times = timesOf(batch, store.uriOf(key));
-      const frames = batch.getChild('header_frame_id') as Vector | null;
-      const arrays = batch.getChild(column) as Vector | null;
+      const frames = batch.getChild('header_frame_id');
+      const arrays = batch.getChild(column);
       for (let r = 0; r < batch.numRows; r++) {
         messages++;
         const text = arrays?.get(r) as string | null | undefined;
@@ -260,7 +260,7 @@ function schemaOf(doc: string | undefined): string | undefined {
 
 /** Row → ns of a batch's `t` timestamp column. */
 function timesOf(batch: RecordBatch, uri: string): (row: number) => bigint {
-  const data = (batch.getChild('t') as Vector | null)?.data[0];
+  const data = batch.getChild('t')?.data[0];
   if (!data || !DataType.isTimestamp(data.type) || !(data.values instanceof BigInt64Array)) {
     throw new DecodeError('topic table part has no timestamp column t', { uri });
   }
