@@ -73,6 +73,9 @@ export function formatDetectReport(r: DetectReport): string {
   const time = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOString().slice(11, 19);
   return [
     `Drive ${r.driveId}: ${r.scenarios.length} scenario(s) in ${r.ticks.toLocaleString('en')} ticks`,
+    ...(r.objects.from === 'topics'
+      ? [`  objects: ${r.objects.tracks} track(s) from ${r.objects.topics.map((t) => t.table).join(', ')}`]
+      : []),
     ...r.scenarios.map(
       (s) => `  ${s.id.slice(0, 12)}  ${time(s.start_ns)}  ${s.type.padEnd(17)} ${s.description}`,
     ),
