@@ -5,7 +5,7 @@
  */
 import { Table, tableFromIPC } from 'apache-arrow';
 import type { Table as ArrowTable, RecordBatch } from 'apache-arrow';
-import { ParquetFile } from 'parquet-wasm';
+import { ParquetFile, readParquet } from 'parquet-wasm';
 import { DecodeError } from '../core/errors.js';
 import { parsePartKey, tablePrefix } from './layout.js';
 import type { PartAddress } from './layout.js';
@@ -47,15 +47,15 @@ export async function readPart(
 ): Promise<ArrowTable> {
   const bytes = await store.get(key);
   try {
+    if (columns === undefined) {
+      return tableFromIPC(readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream());
+    }
     // parquet-wasm 0.8's readParquet ignores `columns` and decodes every column; only its ParquetFile
     // reader applies the projection (and it throws on a name the file lacks, hence the filter).
     const file = await ParquetFile.fromFile(new Blob([bytes]));
     try {
       const names = new Set(tableFromIPC(file.schema().intoIPCStream()).schema.names);
-      const options = {
-        batchSize: BATCH_ROWS,
-        ...(columns === undefined ? {} : { columns: columns.filter((name) => names.has(name)) }),
-      };
+      const options = { batchSize: BATCH_ROWS, columns: columns.filter((name) => names.has(name)) };
       const metadata = file.metadata();
       const groups = metadata.numRowGroups();
       metadata.free();
