@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { QueryResult, SqlEngine } from '../../sql/sqlEngine.js';
 import type { SqlStatement } from '../../sql/splitStatements.js';
@@ -162,7 +161,9 @@ async function openEngine(ctx: CommandContext, options: ParsedOptions): Promise<
   // The views adlake ships (label insights, scenario analytics, quality summaries) are there by default;
   // those over tables this lake does not have yet are left out quietly.
   const shipped =
-    options['no-shipped-views'] === true ? [] : await readViews(ctx, await shippedViewFolders());
+    options['no-shipped-views'] === true
+      ? []
+      : await (await import('../../report/queryViews.js')).readQueryViews();
   const shippedNames = new Set(shipped.map((v) => viewName(v)));
   const views = [...shipped.filter((v) => !given.some((g) => viewName(g) === viewName(v))), ...given];
   const { DuckdbEngine } = await import('../../sql/duckdbEngine.js');
@@ -175,21 +176,6 @@ async function openEngine(ctx: CommandContext, options: ParsedOptions): Promise<
     );
   }
   return duckdb;
-}
-
-/** `queries/{labels,analytics,quality}` of this installation (found from this module upwards). */
-async function shippedViewFolders(): Promise<string[]> {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const queries = join(dir, 'queries');
-    const found = await stat(join(queries, 'labels')).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (found) return ['labels', 'analytics', 'quality'].map((name) => join(queries, name));
-    dir = dirname(dir);
-  }
-  return [];
 }
 
 /** The (lower-case) name a CREATE VIEW statement defines. */
