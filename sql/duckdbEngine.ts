@@ -10,6 +10,8 @@
  *                   filename = '__adlake_file', hive_types = {'vehicle': VARCHAR, 'date': VARCHAR})
  * ```
  *
+ * - Columns of UTC instants (Parquet TIMESTAMP with isAdjustedToUTC, TIMESTAMPTZ in DuckDB) are TIMESTAMP in
+ *   the view, their UTC wall-clock time, as Athena types a Glue `timestamp`; the session zone is UTC, Athena's.
  * - Partition keys are VARCHAR, as the catalog declares them for Athena (see `tableInput.ts`), so
  *   `date = '2024-06-14'` types the same on both engines; `union_by_name` lets older parts lack newer columns.
  * - `"$path"` is Athena's pseudo-column: the URI of the object a row came from. Athena hides it from `SELECT *`;
@@ -114,6 +116,8 @@ export class DuckdbEngine implements SqlEngine {
     let connection: DuckDBConnection | undefined;
     try {
       connection = await instance.connect();
+      // Athena's session zone: timestamps and dates mean the same on both engines.
+      await connection.run("SET TimeZone = 'UTC'");
       await installAthenaCompat(connection);
       const defs: readonly TableDef<unknown>[] = options.tableDefs ?? Object.values(TABLES);
       const tables = await findLakeTables(store, defs);
@@ -255,8 +259,20 @@ export class DuckdbEngine implements SqlEngine {
     const partitionKeys = [...(relative[0] ?? '').split('/').slice(0, -1)]
       .map((segment) => /^([^=]+)=/.exec(segment)?.[1])
       .filter((key): key is string => key !== undefined);
-    await this.execute(parquetViewSql(name, paths, partitionKeys, this.pathColumnSql()));
+    const instants = await this.instantColumns(paths);
+    await this.execute(parquetViewSql(name, paths, partitionKeys, this.pathColumnSql(), instants));
     if (this.aliased !== undefined) await this.createAlias(this.aliased, name);
+  }
+
+  /** The top-level columns DuckDB reads as TIMESTAMPTZ (Parquet TIMESTAMP with isAdjustedToUTC) in these files. */
+  private async instantColumns(paths: readonly string[]): Promise<string[]> {
+    const reader = await this.connection.runAndReadAll(
+      `DESCRIBE SELECT * FROM read_parquet(${pathListSql(paths)}, union_by_name = true)`,
+    );
+    return reader
+      .getRows()
+      .filter((row) => String(row[1] as string) === 'TIMESTAMP WITH TIME ZONE')
+      .map((row) => String(row[0] as string));
   }
 
   /** The SQL for "$path": the object's URI, from the local file name DuckDB reports. */
@@ -322,7 +338,7 @@ export class DuckdbEngine implements SqlEngine {
       } else if (files.length === 0) {
         const columns = (table.StorageDescriptor?.Columns ?? []).map((c) => ({
           name: c.Name ?? '',
-          type: duckdbTypeOfHive(c.Type ?? 'string'),
+          type: viewType(duckdbTypeOfHive(c.Type ?? 'string')),
         }));
         const keys = (table.PartitionKeys ?? []).map((k) => k.Name ?? '');
         await this.execute(emptyViewSql(name, columns, keys));
@@ -415,11 +431,18 @@ async function findLakeTables(
   return tables;
 }
 
+/**
+ * The view over a table's files. Columns holding UTC instants (TIMESTAMPTZ in DuckDB) are presented as
+ * TIMESTAMP, their UTC wall-clock time: Athena types a Glue `timestamp` column so, and DuckDB's time functions
+ * on TIMESTAMPTZ go through ICU calendars (`date_trunc('hour', t)` over 100M rows: 12 s against 2 s).
+ * `make_timestamp(epoch_us(t))` keeps every microsecond and needs no time zone.
+ */
 function parquetViewSql(
   name: string,
   paths: readonly string[],
   partitionKeys: readonly string[],
   pathSql: string,
+  instants: readonly string[] = [],
 ): string {
   const hiveTypes = partitionKeys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ');
   const keys = partitionKeys.map(quoteIdentifier);
@@ -429,19 +452,31 @@ function parquetViewSql(
     `filename = ${sqlString(FILE_COLUMN)}`,
     ...(hiveTypes ? [`hive_types = {${hiveTypes}}`] : []),
   ];
-  const list = paths.length === 1 ? sqlString(paths[0] ?? '') : `[${paths.map(sqlString).join(', ')}]`;
+  const replace = instants.map(
+    (c) => `make_timestamp(epoch_us(${quoteIdentifier(c)})) AS ${quoteIdentifier(c)}`,
+  );
   return [
     `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS`,
     // Partition keys after the file's columns, outermost first, as Athena orders them (DuckDB sorts them).
-    `SELECT * EXCLUDE (${[FILE_COLUMN, ...keys].join(', ')}), ${[...keys, `${pathSql} AS "$path"`].join(', ')}`,
-    `FROM read_parquet(${list}, ${options.join(', ')})`,
+    `SELECT * EXCLUDE (${[FILE_COLUMN, ...keys].join(', ')})${replace.length ? ` REPLACE (${replace.join(', ')})` : ''},`,
+    `  ${[...keys, `${pathSql} AS "$path"`].join(', ')}`,
+    `FROM read_parquet(${pathListSql(paths)}, ${options.join(', ')})`,
   ].join('\n');
+}
+
+function pathListSql(paths: readonly string[]): string {
+  return paths.length === 1 ? sqlString(paths[0] ?? '') : `[${paths.map(sqlString).join(', ')}]`;
+}
+
+/** A top-level column type as the views present it: instants as TIMESTAMP (see `parquetViewSql`). */
+function viewType(type: string): string {
+  return type === 'TIMESTAMPTZ' ? 'TIMESTAMP' : type;
 }
 
 function columnsOfDef(def: TableDef<unknown>): { name: string; type: string }[] {
   return def.schema.fields.map((f) => ({
     name: f.name,
-    type: duckdbTypeOfArrow(f.type as DataType, `${def.name}.${f.name}`),
+    type: viewType(duckdbTypeOfArrow(f.type as DataType, `${def.name}.${f.name}`)),
   }));
 }
 

@@ -10,7 +10,8 @@
  *   a JS `Date` would drop);
  * - varbinary → `Uint8Array`; arrays → arrays; rows/structs → plain objects; maps → plain objects keyed by the
  *   key's text.
- * `columns[].type` is the engine's own type name (DuckDB `TIMESTAMP WITH TIME ZONE`, Athena `timestamp`).
+ * `columns[].type` is the engine's own type name (DuckDB `TIMESTAMP`, Athena `timestamp`). Table columns of
+ * UTC instants are `timestamp` (no zone, UTC wall clock) on both engines; the session zone is UTC on both.
  */
 import type { Provenance } from '../core/errors.js';
 

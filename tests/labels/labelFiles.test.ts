@@ -310,7 +310,7 @@ describe('a job in Ground Truth’s own layout', () => {
       expect.objectContaining({ frame_no: 2, label: 'bus', class_id: 1, frame_attributes: '{"rain":"yes"}' }),
     ]);
     expect(seq[0]).toMatchObject({
-      creation_time: '2021-09-29T05:50:35.566Z',
+      creation_time: '2021-09-29T05:50:35.566',
       vehicle: 'cars-job',
       date: '2021-09-29',
     });

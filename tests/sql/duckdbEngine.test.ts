@@ -55,7 +55,7 @@ describe('DuckdbEngine over a lake', () => {
     const imu = await engine.query('SELECT t, accel_x, vehicle, date, "$path" FROM imu');
     expect(imu.rows).toEqual([]);
     expect(imu.columns).toEqual([
-      { name: 't', type: 'TIMESTAMP WITH TIME ZONE' },
+      { name: 't', type: 'TIMESTAMP' },
       { name: 'accel_x', type: 'DOUBLE' },
       { name: 'vehicle', type: 'VARCHAR' },
       { name: 'date', type: 'VARCHAR' },
@@ -329,7 +329,7 @@ describe('DuckdbEngine views, catalog and database aliases', () => {
       const weather = await withCatalog.query('SELECT * FROM weather');
       expect(weather.rows).toEqual([]);
       expect(weather.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
-        'observed TIMESTAMP WITH TIME ZONE',
+        'observed TIMESTAMP',
         'temperature_c DOUBLE',
         'station STRUCT("id" VARCHAR, "distance_m" DOUBLE)',
         'tags VARCHAR[]',
