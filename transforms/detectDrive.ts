@@ -4,10 +4,12 @@
  * removes the drive's old parts).
  */
 import type { ObjectStore } from '../catalog/objectStore.js';
+import { UsageError } from '../core/errors.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
 import { readObjectTracks, type ObjectTopicReport } from './objects/readObjectTracks.js';
 import { readTimeline } from './readTimeline.js';
 import type { Scenario, ScenarioType } from './scenario.js';
+import type { Timeline } from './timeline.js';
 import { detectScenarios, type SkippedDetector } from './scenarios/detectScenarios.js';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './scenarios/detectorConfig.js';
 import type { ObjectTrack } from './scenarios/objectTrack.js';
@@ -21,6 +23,11 @@ export interface DetectDriveOptions {
    * are read (see `readObjectTracks`); a drive without any skips the object detectors.
    */
   objects?: readonly ObjectTrack[];
+  /**
+   * The drive's timeline as the transform step stored it (`transformDriveWithTimeline`), to detect without
+   * reading the `timeseries` rows back. @default read from the lake
+   */
+  timeline?: Timeline;
 }
 
 export interface DetectReport {
@@ -37,7 +44,11 @@ export interface DetectReport {
 }
 
 export async function detectDrive(store: ObjectStore, options: DetectDriveOptions): Promise<DetectReport> {
-  const timeline = await readTimeline(store, options.driveId);
+  if (options.timeline && options.timeline.driveId !== options.driveId)
+    throw new UsageError(
+      `detect: the timeline given is drive ${options.timeline.driveId}'s, not ${options.driveId}'s`,
+    );
+  const timeline = options.timeline ?? (await readTimeline(store, options.driveId));
   let objects = options.objects;
   let objectsReport: DetectReport['objects'];
   if (objects !== undefined) {

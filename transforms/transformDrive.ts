@@ -10,9 +10,11 @@ import { judgeDrive, reasonCodes, type QualityReason, type QualityStatus } from 
 import { DEFAULT_QUALITY_CONFIG, type QualityConfig } from './quality/qualityConfig.js';
 import { QUALITY, qualityToBatch } from './quality/qualityTable.js';
 import { readQualityInputs } from './quality/readQualityInputs.js';
+import { storedTimeline } from './readTimeline.js';
 import { enrichSun } from './sun.js';
 import type { SyncConfig } from './sync/signalMapping.js';
 import { syncDrive, type SyncReport } from './sync/syncDrive.js';
+import type { Timeline } from './timeline.js';
 import { writeTimeline } from './sync/writeTimeline.js';
 import { enrichWeather, type EnrichWeatherOptions, type WeatherReport } from './weather/matchWeather.js';
 import type { WeatherProvider } from './weather/weatherProvider.js';
@@ -53,6 +55,17 @@ export async function transformDrive(
   store: ObjectStore,
   options: TransformDriveOptions,
 ): Promise<TransformReport> {
+  return (await transformDriveWithTimeline(store, options)).report;
+}
+
+/**
+ * `transformDrive`, also returning the timeline as it was stored (as `readTimeline` would read it back), so
+ * detection in the same process can start from it instead of reading the `timeseries` rows again.
+ */
+export async function transformDriveWithTimeline(
+  store: ObjectStore,
+  options: TransformDriveOptions,
+): Promise<{ report: TransformReport; timeline: Timeline }> {
   const { driveId, config = {} } = options;
   const record = await readDriveRecord(store, driveId);
   const sync = await syncDrive(store, {
@@ -116,7 +129,7 @@ export async function transformDrive(
     })),
   );
 
-  return {
+  const report: TransformReport = {
     driveId,
     vehicle: record.vehicle,
     sync: sync.report,
@@ -127,6 +140,7 @@ export async function transformDrive(
     light: lightShares(sun.light),
     files,
   };
+  return { report, timeline: storedTimeline(timeline) };
 }
 
 /** Issue codes that ingest writes into `drives.quality_issues` (see ingest/ingestDrive.ts). */

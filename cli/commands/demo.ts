@@ -85,7 +85,7 @@ export const demoCommand: Command = {
       const { LocalObjectStore } = await import('../../catalog/localObjectStore.js');
       const { observationFilesProvider } =
         await import('../../transforms/weather/observationFilesProvider.js');
-      const { transformDrive } = await import('../../transforms/transformDrive.js');
+      const { transformDriveWithTimeline } = await import('../../transforms/transformDrive.js');
       const { detectDrive } = await import('../../transforms/detectDrive.js');
       const { scoreScenarios } = await import('../../transforms/scenarios/scoreScenarios.js');
       const { truthOf } = await import('../../transforms/scenarios/demoTruth.js');
@@ -94,8 +94,12 @@ export const demoCommand: Command = {
       const weather = observationFilesProvider({
         store: await LocalObjectStore.open({ root: files.weather }),
       });
-      const transformed = await transformDrive(store, { driveId: report.driveId, weather });
-      const detected = await detectDrive(store, { driveId: report.driveId });
+      const { report: transformed, timeline } = await transformDriveWithTimeline(store, {
+        driveId: report.driveId,
+        weather,
+      });
+      // Detection from the timeline just stored, as `adlake detect` would read it back.
+      const detected = await detectDrive(store, { driveId: report.driveId, timeline });
       written.push(...transformed.files, ...detected.files);
       const scores = scoreScenarios(
         truthOf(files.drive),

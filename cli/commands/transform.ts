@@ -5,6 +5,7 @@ import { allDrivesOption, readJsonFile, selectDrives } from '../driveSelection.j
 import { catalogOption, registerOutputs } from '../catalogOption.js';
 import { lakeOption, openLake, s3ClientConfig } from '../lakeOption.js';
 import type { ObjectStore } from '../../catalog/objectStore.js';
+import type { DetectReport } from '../../transforms/detectDrive.js';
 import type { TransformReport } from '../../transforms/transformDrive.js';
 import type { WeatherProvider } from '../../transforms/weather/weatherProvider.js';
 
@@ -12,7 +13,7 @@ export const transformCommand: Command = {
   name: 'transform',
   summary: 'Synchronize a drive into the timeseries table, judge its quality, add weather and sun',
   usage:
-    'adlake transform <drive id…|--all> [--weather <dir|s3://prefix>] [--open-meteo] [--hz <n>] [--config <file>] [--lake <dir>]',
+    'adlake transform <drive id…|--all> [--weather <dir|s3://prefix>] [--open-meteo] [--hz <n>] [--config <file>] [--detect] [--lake <dir>]',
   description: [
     'Reads each drive from the lake and writes one synchronized row per tick to `timeseries` (speed,',
     'accelerations, yaw rate, heading, steering, pedals, gear, turn signal, position, sun elevation and light,',
@@ -23,6 +24,8 @@ export const transformCommand: Command = {
     '--config). A constant GPS-vs-log clock offset is estimated and corrected. Re-running replaces the',
     "drive's rows. Weather comes from observation files (NOAA ISD layout with isd-history.csv, METAR files",
     'under metar/) in a folder or S3 prefix, or from the Open-Meteo archive (cached in the lake).',
+    'With --detect, scenario detection (as `adlake detect` with its default thresholds) runs on each drive',
+    'right after, from the timeline in memory rather than read back from the lake.',
   ].join('\n'),
   options: {
     all: allDrivesOption,
@@ -36,6 +39,11 @@ export const transformCommand: Command = {
       description: 'Weather from the Open-Meteo historical API (responses cached under the lake)',
     },
     hz: { type: 'string', valueName: 'n', description: 'Ticks per second of the timeline', default: '10' },
+    detect: {
+      type: 'boolean',
+      description:
+        'Also detect scenarios (default thresholds) from the fresh timeline, as `adlake detect` would',
+    },
     config: {
       type: 'string',
       valueName: 'file',
@@ -64,30 +72,41 @@ export const transformCommand: Command = {
       config.sync = { signals: {}, policies: {}, ...config.sync, hz };
     }
     const weather = await weatherProvider(ctx, options, store);
-    const { transformDrive } = await import('../../transforms/transformDrive.js');
+    const { transformDriveWithTimeline } = await import('../../transforms/transformDrive.js');
+    const detect = options.detect === true ? await import('./detect.js') : undefined;
+    const { detectDrive } = detect
+      ? await import('../../transforms/detectDrive.js')
+      : { detectDrive: undefined };
     const progress = ctx.progress('transform', drives.length);
     const reports: TransformReport[] = [];
+    const detected: DetectReport[] = [];
     for (const [i, drive] of drives.entries()) {
-      reports.push(
-        await transformDrive(store, { driveId: drive.driveId, config, ...(weather ? { weather } : {}) }),
-      );
+      const { report, timeline } = await transformDriveWithTimeline(store, {
+        driveId: drive.driveId,
+        config,
+        ...(weather ? { weather } : {}),
+      });
+      reports.push(report);
+      if (detectDrive) detected.push(await detectDrive(store, { driveId: drive.driveId, timeline }));
       progress.update(i + 1, drive.driveId);
     }
     progress.done(`${drives.length} drive(s)`);
-    const catalog = await registerOutputs(
-      ctx,
-      options,
-      store,
-      reports.flatMap((r) => r.files),
-    );
+    const catalog = await registerOutputs(ctx, options, store, [
+      ...reports.flatMap((r) => r.files),
+      ...detected.flatMap((r) => r.files),
+    ]);
     const failed = reports.filter((r) => r.quality.status === 'fail').length;
     return {
       data: {
         lake: store.uri,
         catalog,
         drives: reports.map(({ files, ...rest }) => ({ ...rest, files: files.length })),
+        ...(detect ? { detected: detected.map((r) => detect.detectSummary(r)) } : {}),
       },
-      text: reports.map(formatTransformReport).join('\n\n'),
+      text: [
+        ...reports.map(formatTransformReport),
+        ...(detect ? detected.map((r) => detect.formatDetectReport(r)) : []),
+      ].join('\n\n'),
       exitCode: failed > 0 ? 65 : 0,
     };
   },

@@ -1,0 +1,133 @@
+/**
+ * Detection in the transform's own process (`transformDriveWithTimeline` → `detectDrive({timeline})`,
+ * as `adlake transform --detect` and `adlake demo` run it) must find exactly what a separate `adlake detect`
+ * finds from the stored rows: the in-memory timeline is checked against `readTimeline`, column by column.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalObjectStore } from '../../catalog/localObjectStore.js';
+import { runCli } from '../../cli/run.js';
+import { UsageError } from '../../core/errors.js';
+import { demoWeatherFiles } from '../../ingest/demo/demoWeather.js';
+import { generateDemoDrive } from '../../ingest/demo/generateDemoDrive.js';
+import { ingestPaths } from '../../ingest/ingestPaths.js';
+import { detectDrive } from '../../transforms/detectDrive.js';
+import { readTimeline, storedTimeline } from '../../transforms/readTimeline.js';
+import type { Timeline } from '../../transforms/timeline.js';
+import { transformDriveWithTimeline } from '../../transforms/transformDrive.js';
+import { observationFilesProvider } from '../../transforms/weather/observationFilesProvider.js';
+
+/** Columns with NaN written as null, so `toEqual` compares values (NaN equals NaN there too). */
+function columns(timeline: Timeline): Record<string, unknown> {
+  const plain = (record: object): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(record as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, unknown] => [k, v instanceof Float64Array ? Array.from(v) : v])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  return {
+    driveId: timeline.driveId,
+    vehicle: timeline.vehicle,
+    hz: timeline.hz,
+    t: Array.from(timeline.t),
+    numeric: plain(timeline.numeric),
+    text: plain(timeline.text),
+    enrichment: plain(timeline.enrichment),
+  };
+}
+
+describe('the stored timeline, kept in memory by the transform', () => {
+  let dir: string;
+  let store: LocalObjectStore;
+  let driveId: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'adlake-stored-timeline-'));
+    const drive = generateDemoDrive({ seed: 3 });
+    const folder = join(dir, 'drive');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'can0.log'), `${[...drive.candump()].join('\n')}\n`, 'latin1');
+    await writeFile(join(folder, 'gps.nmea'), `${[...drive.nmea()].join('\r\n')}\r\n`, 'latin1');
+    await writeFile(join(folder, 'demo.dbc'), drive.dbc, 'latin1');
+    for (const file of demoWeatherFiles(drive)) {
+      const path = join(dir, 'weather', ...file.path.split('/'));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.bytes);
+    }
+    store = await LocalObjectStore.open({ root: join(dir, 'lake') });
+    const report = await ingestPaths({ store, paths: [folder], dbcs: [], vehicle: 'demo' });
+    driveId = report.driveId ?? '';
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([10, 512])(
+    // 512 Hz: ticks 1,953,125 ns apart, not whole microseconds as the file stores them.
+    'equals what readTimeline reads back, at %i Hz',
+    async (hz) => {
+      const weather = observationFilesProvider({
+        store: await LocalObjectStore.open({ root: join(dir, 'weather') }),
+      });
+      const { timeline } = await transformDriveWithTimeline(store, {
+        driveId,
+        weather,
+        config: { sync: { signals: {}, policies: {}, hz } },
+      });
+      const stored = await readTimeline(store, driveId);
+      expect(columns(timeline)).toEqual(columns(stored));
+      // Weather columns the demo station lacks (all null) are dropped, as reading them back drops them.
+      expect(Object.keys(timeline.enrichment).sort()).toEqual(Object.keys(stored.enrichment).sort());
+
+      const inMemory = await detectDrive(store, { driveId, timeline });
+      const readBack = await detectDrive(store, { driveId });
+      expect(inMemory.scenarios.length).toBeGreaterThan(0);
+      expect(inMemory.scenarios).toEqual(readBack.scenarios);
+      expect(inMemory.skipped).toEqual(readBack.skipped);
+    },
+    120_000,
+  );
+
+  it('drops all-NaN and all-null columns and truncates ticks to microseconds', () => {
+    const timeline: Timeline = {
+      driveId: 'd',
+      vehicle: 'v',
+      hz: 3,
+      t: BigInt64Array.from([333_333_333n, 666_666_666n]),
+      numeric: { speed: Float64Array.from([1, NaN]), brake: Float64Array.from([NaN, NaN]) },
+      text: { gear: ['D', null], turn_signal: [null, null] },
+      enrichment: { air_temp: Float64Array.from([NaN, NaN]), light: ['day', 'day'] },
+    };
+    const stored = storedTimeline(timeline);
+    expect(Array.from(stored.t)).toEqual([333_333_000n, 666_666_000n]);
+    expect(Object.keys(stored.numeric)).toEqual(['speed']);
+    expect(Object.keys(stored.text)).toEqual(['gear']);
+    expect(Object.keys(stored.enrichment)).toEqual(['light']);
+  });
+
+  it("refuses another drive's timeline", async () => {
+    const timeline = await readTimeline(store, driveId);
+    await expect(detectDrive(store, { driveId: 'other', timeline })).rejects.toThrow(UsageError);
+  });
+
+  it('adlake transform --detect writes the scenarios and reports them', async () => {
+    let out = '';
+    const code = await runCli(['transform', driveId, '--detect', '--lake', join(dir, 'lake'), '--json'], {
+      cwd: dir,
+      env: {},
+      isTTY: false,
+      stdout: (t) => void (out += t),
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    const data = JSON.parse(out) as { detected: { driveId: string; scenarios: unknown[] }[] };
+    expect(data.detected).toHaveLength(1);
+    expect(data.detected[0]?.driveId).toBe(driveId);
+    const separate = await detectDrive(store, { driveId });
+    expect(data.detected[0]?.scenarios).toHaveLength(separate.scenarios.length);
+  }, 120_000);
+});
