@@ -6,7 +6,7 @@ import { quarantinePrefix } from '../catalog/layout.js';
 import { quarantine } from '../catalog/quarantine.js';
 import { RunRecorder } from '../catalog/runRecord.js';
 import { AdlakeError, NotFoundError } from '../core/errors.js';
-import type { Progress } from '../cli/progress.js';
+import { silentProgress, type Progress } from '../cli/progress.js';
 import { detectFormat } from './detectFormat.js';
 import { ingestDrive, type IngestDbc, type IngestInput } from './ingestDrive.js';
 import type { IngestReport, InputReport } from './ingestReport.js';
@@ -175,7 +175,10 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         .digest('hex')
         .slice(0, 16);
       const total = data.reduce((a, d) => a + d.input.bytes, 0);
-      const progress = options.progress?.('ingest', total);
+      // A silent reporter gets no updates: their detail text (numbers formatted for the locale, whose first
+      // use loads ICU data, some 30 ms) is then never built.
+      const shown = options.progress?.('ingest', total);
+      const progress = shown === silentProgress ? undefined : shown;
       result = await ingestDrive({
         store,
         driveId,
@@ -196,7 +199,7 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
           stream: () => input.stream(),
           source: () => input.source(),
         })),
-        onProgress: (done, detail) => progress?.update(done, detail),
+        ...(progress ? { onProgress: (done: number, detail?: string) => progress.update(done, detail) } : {}),
       });
       progress?.done(`${result.rows.out.toLocaleString('en')} rows`);
       for (const r of result.inputs) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { NotFoundError } from '../../core/errors.js';
 import { fileSource, fileStream } from '../../core/fileSource.js';
 import { loadDbcFile } from '../dbc/loadDbcFile.js';
-import { digestStream, gunzipHead } from './digestStream.js';
+import { digestFile } from './digestFile.js';
+import { gunzipHead } from './digestStream.js';
 import type { RawInput } from './RawInput.js';
 
 /**
@@ -34,7 +35,7 @@ export async function listLocalFiles(path: string): Promise<string[]> {
 
 /** Hashes a local file and keeps its first bytes (gunzipped when gzip) for format detection. */
 export async function inspectLocalFile(path: string): Promise<RawInput> {
-  const digest = await digestStream(fileStream(path));
+  const digest = await digestFile(path);
   // The head of a gzip file is inflated from the file itself, so it is full even for incompressible data.
   const head = digest.gzip ? await gunzipHead(fileStream(path)) : digest.head;
   return {

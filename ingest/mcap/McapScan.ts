@@ -2,10 +2,12 @@ import { McapIndexedReader } from '@mcap/core';
 import { DecodeError } from '../../core/errors.js';
 import type { Reject } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
-import type { Decompressors, LogMessage } from '../rosmsg/LogMessage.js';
-import type { ChunkContents, LogChannel, RawMessage } from '../rosmsg/RawMessage.js';
+import type { ByteRef, Decompressors, LogMessage } from '../rosmsg/LogMessage.js';
+import { RawMessage, type ChunkContents, type LogChannel } from '../rosmsg/RawMessage.js';
 import { SourceWindow } from '../rosmsg/SourceWindow.js';
+import { decompressorFor } from '../rosmsg/decompressorFor.js';
 import { mergeChunks, sortByLogTime } from '../rosmsg/mergeChunks.js';
+import { cdrMessageDecoder } from '../rosmsg/cdrMessageDecoder.js';
 import { messageDecoder, type MessageDecoder } from '../rosmsg/messageDecoder.js';
 import { serviceEventDefinition } from '../rosmsg/serviceEventDefinition.js';
 import {
@@ -126,7 +128,7 @@ export class McapScan {
     const key = `${encoding}\n${definition}`;
     let decoder = this.decoders.get(key);
     if (decoder === undefined) {
-      decoder = messageDecoder(encoding, definition);
+      decoder = encoding === 'cdr' ? cdrMessageDecoder(definition) : messageDecoder(encoding, definition);
       this.decoders.set(key, decoder);
     }
     return decoder;
@@ -145,7 +147,7 @@ export class McapScan {
     opcode: number,
     body: Uint8Array,
     fileOffset: number | undefined,
-    chunkRef: RawMessage['ref'] | undefined,
+    chunkRef: ByteRef | undefined,
     out: RawMessage[],
   ): void {
     const where = fileOffset ?? chunkRef?.offset ?? 0;
@@ -175,17 +177,18 @@ export class McapScan {
         return;
       }
       const dataOffset = fileOffset === undefined ? undefined : fileOffset + c.at - data.byteLength;
-      out.push({
-        logTime,
-        publishTime,
-        channel,
-        data,
-        dataOffset,
-        ref:
-          dataOffset === undefined && chunkRef !== undefined
-            ? chunkRef
-            : { uri: this.uri, offset: dataOffset ?? where, length: data.byteLength, compressed: false },
-      });
+      out.push(
+        new RawMessage(
+          channel,
+          logTime,
+          publishTime,
+          data,
+          0,
+          data.byteLength,
+          dataOffset,
+          chunkRef ?? { uri: this.uri, offset: where, length: data.byteLength, compressed: false },
+        ),
+      );
     }
   }
 
@@ -210,7 +213,7 @@ export class McapScan {
       const compressed = chunk.compression !== '';
       let records = chunk.records;
       if (compressed) {
-        const decompress = this.decompress[chunk.compression];
+        const decompress = await decompressorFor(this.decompress, chunk.compression);
         if (decompress === undefined) {
           rejects.push({
             uri,

@@ -2,7 +2,6 @@ import type { Batch } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { LogMessage, LogReadOptions } from '../rosmsg/LogMessage.js';
 import { decodeInSlices } from '../rosmsg/decodeMessages.js';
-import { McapScan } from './McapScan.js';
 
 /**
  * Streams an MCAP file in one pass over all channels. With a summary section (ChunkIndex records, read
@@ -16,6 +15,8 @@ export async function* readMcap(
   options: LogReadOptions,
 ): AsyncIterable<Batch<LogMessage>> {
   const uri = options.uri ?? source.uri;
+  // Loaded on use: the MCAP library and the CDR reader are not needed to ingest bags and CAN logs.
+  const { McapScan } = await import('./McapScan.js');
   const scan = new McapScan(source, uri, options.decompress);
   await scan.open();
   const decodeOptions = { uri, blobThreshold: options.blobThreshold ?? 65536 };

@@ -2,8 +2,9 @@ import { DecodeError } from '../../core/errors.js';
 import type { Reject } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { Decompressors } from '../rosmsg/LogMessage.js';
-import type { ChunkContents, LogChannel, RawMessage } from '../rosmsg/RawMessage.js';
+import { RawMessage, type ChunkContents, type LogChannel } from '../rosmsg/RawMessage.js';
 import { SourceWindow } from '../rosmsg/SourceWindow.js';
+import { decompressorFor } from '../rosmsg/decompressorFor.js';
 import { mergeChunks, sortByLogTime } from '../rosmsg/mergeChunks.js';
 import { messageDecoder, type MessageDecoder } from '../rosmsg/messageDecoder.js';
 import {
@@ -180,7 +181,7 @@ export class BagScan {
     if (!compressed) {
       data = stored;
     } else {
-      const decompress = this.decompress[compression];
+      const decompress = await decompressorFor(this.decompress, compression);
       if (decompress === undefined) {
         rejects.push({
           uri,
@@ -214,6 +215,8 @@ export class BagScan {
     const chunkRef = { uri, offset: head.offset, length: head.end - head.offset, compressed: true };
     const messages: RawMessage[] = [];
     const recordHead: ChunkRecordHead = { op: -1, conn: -1, timeAt: -1 };
+    let lastId = -1;
+    let lastChannel: LogChannel | undefined;
     let at = 0;
     while (at < data.byteLength) {
       // Offsets inside a compressed chunk are not file offsets; report the chunk instead.
@@ -249,7 +252,6 @@ export class BagScan {
         });
         break;
       }
-      const body = data.subarray(dataAt, dataAt + dataLength);
       if (!scanChunkRecordHead(data, at + 4, dataLenAt, recordHead)) {
         let detail = 'rosbag: malformed record header';
         try {
@@ -273,11 +275,17 @@ export class BagScan {
             dataLength,
             end: where,
           };
-          await this.addConnection(connHead, rejects, body);
+          await this.addConnection(connHead, rejects, data.subarray(dataAt, dataAt + dataLength));
+          lastId = -1;
         }
       } else if (op === OP.messageData && recordHead.conn >= 0) {
         const id = recordHead.conn;
-        const channel = this.channels.get(id);
+        // Messages of one connection come in runs: one map lookup per run.
+        if (id !== lastId) {
+          lastId = id;
+          lastChannel = this.channels.get(id);
+        }
+        const channel = lastChannel;
         if (recordHead.timeAt < 0) {
           rejects.push({
             uri,
@@ -297,17 +305,18 @@ export class BagScan {
           }
         } else {
           // Messages of undecodable connections are kept so that summaries count them; decoding skips them.
-          const dataOffset = compressed ? undefined : head.dataOffset + dataAt;
-          messages.push({
-            logTime: timeAt(data, recordHead.timeAt),
-            channel,
-            data: body,
-            dataOffset,
-            ref:
-              dataOffset === undefined
-                ? chunkRef
-                : { uri, offset: dataOffset, length: dataLength, compressed: false },
-          });
+          messages.push(
+            new RawMessage(
+              channel,
+              timeAt(data, recordHead.timeAt),
+              undefined,
+              data,
+              dataAt,
+              dataLength,
+              compressed ? undefined : head.dataOffset + dataAt,
+              chunkRef,
+            ),
+          );
         }
       }
       at = dataAt + dataLength;

@@ -58,8 +58,16 @@ export interface LogSummary {
 /** Decompresses one chunk; `size` is the uncompressed size the container declares. */
 export type Decompress = (data: Uint8Array, size: number) => Uint8Array;
 
-/** Chunk codecs by the name the container uses (`bz2`, `lz4` in bags; `lz4`, `zstd` in MCAP). */
-export type Decompressors = Partial<Record<string, Decompress>>;
+/** A codec made on first use: its (wasm) module is not loaded for files that do not need it. */
+export interface DecompressLoader {
+  load(): Promise<Decompress>;
+}
+
+/**
+ * Chunk codecs by the name the container uses (`bz2`, `lz4` in bags; `lz4`, `zstd` in MCAP), each ready or
+ * a loader (see `decompressorFor`).
+ */
+export type Decompressors = Partial<Record<string, Decompress | DecompressLoader>>;
 
 /** Options shared by the bag and MCAP readers. */
 export interface LogReadOptions {

@@ -31,7 +31,7 @@ const MAX_CACHED_STRINGS = 1024;
  * (wiki.ros.org/msg "Serialization").
  */
 export class Ros1Cursor {
-  /** The current message (kept for shape compatibility with `StandardTypeReader`). */
+  /** The buffer holding the current message (kept for shape compatibility with `StandardTypeReader`). */
   buffer: ArrayBufferView = EMPTY;
   /** Absolute position in `view`'s buffer. */
   offset = 0;
@@ -43,14 +43,19 @@ export class Ros1Cursor {
 
   /** Points the cursor at one message's bytes. */
   reset(data: Uint8Array): void {
-    if (data.buffer !== this.view.buffer) {
-      this.view = new DataView(data.buffer);
-      this.bytes = new Uint8Array(data.buffer);
+    this.resetRange(data, 0, data.byteLength);
+  }
+
+  /** Points the cursor at the message in `bytes[start, start + length)` (no view on it is made). */
+  resetRange(bytes: Uint8Array, start: number, length: number): void {
+    if (bytes.buffer !== this.view.buffer) {
+      this.view = new DataView(bytes.buffer);
+      this.bytes = new Uint8Array(bytes.buffer);
     }
-    this.buffer = data;
-    this.start = data.byteOffset;
-    this.offset = data.byteOffset;
-    this.limit = data.byteOffset + data.byteLength;
+    this.buffer = bytes;
+    this.start = bytes.byteOffset + start;
+    this.offset = this.start;
+    this.limit = this.start + length;
   }
 
   private take(n: number): number {

@@ -1,13 +1,16 @@
 import type { Batch, Reject } from '../../core/reject.js';
 import type { LogMessage } from './LogMessage.js';
-import type { ChunkContents } from './RawMessage.js';
-import { headerStampNs } from './messageDecoder.js';
+import type { ChunkContents, LogChannel, RawMessage } from './RawMessage.js';
+import { fitsLayout } from './ros1Layout.js';
 import { needsBlobScan, replaceBlobs } from './replaceBlobs.js';
-import type { LogChannel } from './RawMessage.js';
 
 /**
  * Deserialises a group of raw messages into a batch. A message its decoder cannot read becomes a
  * `bad_message` Reject at the message's offset; the rest of the group goes on.
+ *
+ * The records are the `RawMessage`s themselves. Types with a fixed ROS 1 layout (see `ros1Layout`) are only
+ * bounds-checked here, which tells exactly whether they decode, and deserialised when a consumer first
+ * reads `message`: the curated tables read the common types straight from the bytes.
  */
 export function decodeMessages(
   contents: ChunkContents,
@@ -20,59 +23,49 @@ export function decodeMessages(
   let scanBlobs = false;
   for (const raw of contents.messages) {
     const { channel } = raw;
-    if (channel.decoder === undefined) continue;
+    const decoder = channel.decoder;
+    if (decoder === undefined) continue;
     if (channel !== lastChannel) {
       lastChannel = channel;
-      scanBlobs = needsBlobScan(channel.schemaName, channel.decoder, options.blobThreshold);
+      scanBlobs = needsBlobScan(channel.schemaName, decoder, options.blobThreshold);
+    }
+    const layout = decoder.layout;
+    if (layout !== undefined && !scanBlobs) {
+      if (fitsLayout(layout, raw.bytes, raw.start, raw.length)) {
+        records.push(raw);
+        continue;
+      }
     }
     let message: unknown;
     try {
-      message = channel.decoder.decode(raw.data);
+      message = decoder.decodeRange(raw.bytes, raw.start, raw.length);
     } catch (error) {
-      rejects.push({
-        uri: options.uri,
-        offset: raw.ref.offset,
-        reason: 'bad_message',
-        message: `cannot deserialise ${channel.schemaName} on ${channel.topic}: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      rejects.push(badMessage(raw, error, options.uri));
       continue;
     }
     if (scanBlobs) {
       message = replaceBlobs(message, {
         uri: options.uri,
         data: raw.data,
-        dataOffset: raw.dataOffset,
+        dataOffset: raw.fileOffset,
         ref: raw.ref,
         threshold: options.blobThreshold,
         schemaName: channel.schemaName,
       });
     }
-    // One object literal per shape (with or without a stamp) rather than adding the property later: fewer
-    // hidden-class transitions on the hottest allocation of the read path.
-    const stamp = headerStampNs(message);
-    const record: LogMessage =
-      stamp === undefined
-        ? {
-            topic: channel.topic,
-            schemaName: channel.schemaName,
-            encoding: channel.encoding,
-            logTime: raw.logTime,
-            message,
-            ref: raw.ref,
-          }
-        : {
-            topic: channel.topic,
-            schemaName: channel.schemaName,
-            encoding: channel.encoding,
-            logTime: raw.logTime,
-            message,
-            ref: raw.ref,
-            headerStamp: stamp,
-          };
-    if (raw.publishTime !== undefined) record.publishTime = raw.publishTime;
-    records.push(record);
+    raw.message = message;
+    records.push(raw);
   }
   return { records, rejects };
+}
+
+function badMessage(raw: RawMessage, error: unknown, uri: string): Reject {
+  return {
+    uri,
+    offset: raw.ref.offset,
+    reason: 'bad_message',
+    message: `cannot deserialise ${raw.channel.schemaName} on ${raw.channel.topic}: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /** Messages per batch handed on by `decodeInSlices`. */

@@ -42,6 +42,8 @@ function started<T>(promise: Promise<T>): Promise<T> {
 }
 
 function releaseBefore(sorted: RawMessage[], time: bigint): RawMessage[] {
+  // Usually chunks do not overlap in time: everything held goes.
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.logTime < time) return sorted;
   let end = 0;
   while (end < sorted.length && sorted[end]!.logTime < time) end++;
   return end === sorted.length ? sorted : sorted.slice(0, end);

@@ -104,7 +104,8 @@ export class GenericTopicTables {
     for (const m of messages) {
       const state = this.stateOf(m);
       // A zero header stamp means "not set" in ROS: fall back to the log time.
-      const t = m.headerStamp !== undefined && m.headerStamp !== 0n ? m.headerStamp : m.logTime;
+      const stamp = m.headerStamp;
+      const t = stamp !== undefined && stamp !== 0n ? stamp : m.logTime;
       state.rows.push({ t, logTime: m.logTime, fields: flattenMessage(m.message) });
       state.count.rows++;
       this.buffered++;

@@ -4,6 +4,7 @@ import type { CanTables } from '../canTables.js';
 import type { CanFrame } from '../can/frame.js';
 import { gpsColumns } from '../gpsColumns.js';
 import type { GpsFix } from '../nmea/gpsFix.js';
+import { RawMessage } from '../rosmsg/RawMessage.js';
 import {
   canFrameRow,
   curatedTable,
@@ -14,6 +15,7 @@ import {
   type ImuRow,
   type TopicMessage,
 } from './mapMessage.js';
+import { Ros1CanFrameReader } from './ros1CanFrame.js';
 
 export interface TopicCounts {
   /** Messages per topic, whatever table they went to. */
@@ -39,6 +41,8 @@ export class TopicTables {
   private imu: ImuRow[] = [];
   private ego: EgoMotionRow[] = [];
   private can: CanFrame[] = [];
+  private readonly canReader = new Ros1CanFrameReader();
+  private cleanBus: string | undefined;
 
   /**
    * @param text applied to the strings the curated rows take from messages (frame ids, CAN bus names), e.g.
@@ -64,10 +68,25 @@ export class TopicTables {
     onTime: (t: bigint) => void = () => undefined,
   ): Promise<M[]> {
     const rest: M[] = [];
+    const counts = this.counts.messages;
+    // Messages come in runs of one topic and type: count a run at once, look a type up once per run.
+    let runTopic: string | undefined;
+    let run = 0;
+    let lastSchema: string | undefined;
+    let table: ReturnType<typeof curatedTable>;
     for (const m of messages) {
-      this.counts.messages[m.topic] = (this.counts.messages[m.topic] ?? 0) + 1;
+      if (m.topic !== runTopic) {
+        if (runTopic !== undefined) counts[runTopic] = (counts[runTopic] ?? 0) + run;
+        runTopic = m.topic;
+        run = 0;
+      }
+      run++;
+      if (m.schemaName !== lastSchema) {
+        lastSchema = m.schemaName;
+        table = curatedTable(lastSchema);
+      }
       // Rows are built straight into their table's list: no `MappedMessage` wrapper per message.
-      switch (curatedTable(m.schemaName)) {
+      switch (table) {
         case 'gps': {
           const row = gpsRow(m);
           onTime(row.t);
@@ -89,8 +108,15 @@ export class TopicTables {
           break;
         }
         case 'can_frames': {
-          const row = canFrameRow(m);
-          row.bus = this.text(row.bus);
+          const row =
+            m instanceof RawMessage && this.canReader.accepts(m) ? this.canReader.read(m) : canFrameRow(m);
+          // Buses are a handful of names: skip the scrub for the last one found clean (VINs are still
+          // counted once per occurrence, as only a clean name is remembered).
+          if (row.bus !== this.cleanBus) {
+            const bus = this.text(row.bus);
+            if (bus === row.bus) this.cleanBus = bus;
+            row.bus = bus;
+          }
           onTime(row.t);
           this.can.push(row);
           break;
@@ -102,6 +128,7 @@ export class TopicTables {
           break;
       }
     }
+    if (runTopic !== undefined) counts[runTopic] = (counts[runTopic] ?? 0) + run;
     if (this.gps.length + this.imu.length + this.ego.length + this.can.length >= this.batchRows)
       await this.flush();
     return rest;
