@@ -74,6 +74,25 @@ export class MicrosColumn {
 /** Appends rows `[start, end)` of one prepared input column. */
 export type Appender = (start: number, end: number) => void;
 
+/**
+ * The buffered rows of one column as the arrays they are kept in, for an encoder that takes columns
+ * without Arrow (see `ParquetEncoder.stageColumns`). Views the buffers: valid until the next append or
+ * `reset()`. `valid` holds one byte per row (1 = valid) and is absent when the column has no null.
+ * - `fixed`: numbers, one element per row: int8/16/32 and float64 (as the field's type says), int64 and
+ *   timestamps (microseconds);
+ * - `bool`: one byte per row, 0 or 1;
+ * - `dictionary`: row `i` is `strings[indices[i]]`; `strings` has no duplicates;
+ * - `bytes`: row `i` is `data.subarray(offsets[i], offsets[i + 1])` (UTF-8 for Utf8 fields);
+ * - `values`: nested values (lists, structs), which only the Arrow path takes.
+ */
+export type ColumnView = (
+  | { kind: 'fixed'; values: Int8Array | Int16Array | Int32Array | Float64Array | BigInt64Array }
+  | { kind: 'bool'; bytes: Uint8Array }
+  | { kind: 'dictionary'; indices: Int32Array; strings: readonly string[] }
+  | { kind: 'bytes'; offsets: Int32Array; data: Uint8Array }
+  | { kind: 'values' }
+) & { readonly valid?: Uint8Array };
+
 export interface ColumnBuffer {
   readonly field: Field<DataType>;
   readonly length: number;
@@ -85,6 +104,8 @@ export interface ColumnBuffer {
   prepare(input: unknown, rows: number): Appender;
   /** The buffered rows as Arrow data. Views the buffers: valid until the next append or `reset()`. */
   toData(): Data;
+  /** The buffered rows as typed arrays (see `ColumnView`). */
+  view(): ColumnView;
   /** Empties the buffer and keeps its memory for the next part. */
   reset(): void;
   /** Empties the buffer and gives its memory to the pool for other writers (see `arrayPool.ts`). */
@@ -167,6 +188,13 @@ abstract class BaseBuffer implements ColumnBuffer {
     this.nullCount += end - start;
   }
 
+  /** Validity bytes of the buffered rows for a `ColumnView`, or undefined when there is no null. */
+  protected validBytes(): Uint8Array | undefined {
+    return this.valid && this.nullCount > 0 ? this.valid.subarray(0, this.length) : undefined;
+  }
+
+  abstract view(): ColumnView;
+
   /** Arrow validity bitmap (LSB first) of the buffered rows, or undefined when there is no null. */
   protected nullBitmap(): Uint8Array | undefined {
     return this.valid && this.nullCount > 0 ? packBits(this.valid, this.length) : undefined;
@@ -238,6 +266,10 @@ abstract class NumberBuffer<A extends Int8Array | Int16Array | Int32Array | Floa
 
   protected fillDefault(from: number, to: number): void {
     this.values.fill(0, from, to);
+  }
+
+  view(): ColumnView {
+    return { kind: 'fixed', values: this.values.subarray(0, this.length), valid: this.validBytes() };
   }
 
   prepare(input: unknown, rows: number): Appender {
@@ -330,6 +362,10 @@ abstract class BigIntBuffer extends BaseBuffer {
 
   protected fillDefault(from: number, to: number): void {
     this.values.fill(0n, from, to);
+  }
+
+  view(): ColumnView {
+    return { kind: 'fixed', values: this.values.subarray(0, this.length), valid: this.validBytes() };
   }
 }
 
@@ -444,6 +480,13 @@ class BoolBuffer extends BaseBuffer {
     this.bytes.fill(0, from, to);
   }
 
+  view(): ColumnView {
+    // Inputs may hold any non-zero byte for true; a view promises 0 or 1.
+    const bytes = this.bytes.subarray(0, this.length);
+    for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 1) bytes[i] = 1;
+    return { kind: 'bool', bytes, valid: this.validBytes() };
+  }
+
   prepare(input: unknown, rows: number): Appender {
     if (this.isMissing(input)) return this.nullAppender();
     if (typeof input === 'boolean') {
@@ -519,6 +562,15 @@ class DictionaryBuffer extends BaseBuffer {
 
   protected fillDefault(from: number, to: number): void {
     this.indices.fill(0, from, to);
+  }
+
+  view(): ColumnView {
+    return {
+      kind: 'dictionary',
+      indices: this.indices.subarray(0, this.length),
+      strings: this.strings,
+      valid: this.validBytes(),
+    };
   }
 
   private intern(text: string): number {
@@ -674,6 +726,15 @@ class BytesBuffer extends BaseBuffer {
     this.offsets.fill(this.offsets[from] as number, from + 1, to + 1);
   }
 
+  view(): ColumnView {
+    return {
+      kind: 'bytes',
+      offsets: this.offsets.subarray(0, this.length + 1),
+      data: this.bytes.subarray(0, this.offsets[this.length]),
+      valid: this.validBytes(),
+    };
+  }
+
   private reserveBytes(extra: number): void {
     const used = this.offsets[this.length] as number;
     if (used + extra <= this.bytes.length) return;
@@ -762,6 +823,10 @@ class ValueBuffer implements ColumnBuffer {
 
   get length(): number {
     return this.values.length;
+  }
+
+  view(): ColumnView {
+    return { kind: 'values' };
   }
 
   prepare(input: unknown, rows: number): Appender {

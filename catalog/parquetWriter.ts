@@ -8,7 +8,7 @@
  * `tests/catalog/measureWriteThroughput.ts`).
  */
 import { tableToIPC } from 'apache-arrow';
-import type { Table as ArrowTable } from 'apache-arrow';
+import type { Table as ArrowTable, Schema } from 'apache-arrow';
 import {
   Compression,
   EnabledStatistics,
@@ -19,6 +19,7 @@ import {
 } from 'parquet-wasm';
 import type { WriterProperties } from 'parquet-wasm';
 import { InternalError } from '../core/errors.js';
+import type { ColumnView } from './columnBuffer.js';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
 
@@ -155,11 +156,30 @@ function writerProperties(plan: WriterPlan): WriterProperties {
 
 /**
  * Where Parquet encoding runs. `inThreadEncoder` encodes synchronously on the calling thread;
- * `ParquetWorker` (parquetWorker.ts) encodes on another core while the caller keeps decoding.
+ * `ParquetWorker` (parquetWorker.ts) encodes on another core while the caller keeps decoding;
+ * `DuckdbPartEncoder` (duckdbPartEncoder.ts, on a worker thread: duckdbWorker.ts) takes columns without Arrow and encodes natively.
  */
 export interface ParquetEncoder {
   /** Encodes an Arrow IPC stream. `ipc` is read until the promise settles; the caller may reuse it after. */
   encode(ipc: Uint8Array, plan: WriterPlan): Promise<Uint8Array>;
+  /**
+   * Optional columnar path, tried before `encode`: copies the part's columns and resolves once they are
+   * copied (the caller may then reuse its buffers) with the encoding that is still running; resolves
+   * undefined, having copied nothing, when it does not take this part (the caller then goes through IPC).
+   */
+  stageColumns?(part: ColumnarPart, plan: WriterPlan): Promise<StagedPart | undefined>;
+}
+
+/** One part file's rows as column views, in the schema's field order. */
+export interface ColumnarPart {
+  schema: Schema;
+  rows: number;
+  columns: readonly ColumnView[];
+}
+
+/** A part whose columns were copied by the encoder; `bytes` settles when its Parquet file is encoded. */
+export interface StagedPart {
+  bytes: Promise<Uint8Array>;
 }
 
 export const inThreadEncoder: ParquetEncoder = {

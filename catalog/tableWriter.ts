@@ -327,35 +327,57 @@ export class PartitionedTableWriter<TBatch> {
       part,
     });
     const schema = this.table.schema;
+    const file = { key, table: this.table.name, vehicle: this.vehicle, date: partition.date, rows, bytes: 0 };
+    if (this.encoder.stageColumns) {
+      while (this.pending.size >= this.maxPendingFiles) await Promise.race(this.pending);
+      const columns = partition.buffers.map((buffer) => buffer.view());
+      const staged = await this.encoder.stageColumns({ schema, rows, columns }, this.plan);
+      if (staged) {
+        this.emptied(partition, rows);
+        this.track(staged.bytes, file);
+        return;
+      }
+    }
     const children = partition.buffers.map((buffer) => buffer.toData());
     const data = makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children });
-    const ipcBuffer = await this.takeIpcBuffer();
+    const table = new Table([new RecordBatch(schema, data)]);
+    const ipcBuffer = await this.takeIpcBuffer(IpcBuffer.estimate(table));
     let ipc: Uint8Array;
     try {
       // The IPC stream is a copy, so the column buffers can take the next part's rows right away.
-      ipc = await ipcBuffer.write(new Table([new RecordBatch(schema, data)]));
+      ipc = await ipcBuffer.write(table);
     } catch (error) {
       ipcBuffer.release();
       throw error;
     }
-    for (const buffer of partition.buffers) buffer.reset();
-    partition.rows = 0;
-    this.buffered -= rows;
-    const file = { key, table: this.table.name, vehicle: this.vehicle, date: partition.date, rows, bytes: 0 };
+    this.emptied(partition, rows);
     this.submit(ipc, ipcBuffer, file);
   }
 
+  /** Empties a partition whose rows were copied out for encoding. */
+  private emptied(partition: Partition, rows: number): void {
+    for (const buffer of partition.buffers) buffer.reset();
+    partition.rows = 0;
+    this.buffered -= rows;
+  }
+
   /** An IPC buffer for the next part; waits for a part in flight when `maxPendingFiles` are. */
-  private async takeIpcBuffer(): Promise<IpcBuffer> {
+  private async takeIpcBuffer(bytes: number): Promise<IpcBuffer> {
     while (this.pending.size >= this.maxPendingFiles) await Promise.race(this.pending);
-    return IpcBuffer.take();
+    return IpcBuffer.take(bytes);
   }
 
   /** Encodes and puts one part in the background; its IPC buffer is free again once encoded. */
   private submit(ipc: Uint8Array, ipcBuffer: IpcBuffer, file: WrittenFile): void {
-    const task = this.encoder
-      .encode(ipc, this.plan)
-      .finally(() => ipcBuffer.release())
+    this.track(
+      this.encoder.encode(ipc, this.plan).finally(() => ipcBuffer.release()),
+      file,
+    );
+  }
+
+  /** Puts one part in the store once its encoding settles; a failure fails the writer. */
+  private track(encoding: Promise<Uint8Array>, file: WrittenFile): void {
+    const task = encoding
       .then(async (bytes) => {
         await this.store.put(file.key, bytes);
         this.written.push({ ...file, bytes: bytes.byteLength });

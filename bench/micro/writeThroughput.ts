@@ -1,9 +1,10 @@
 /**
  * Measures the lake writer's throughput (not a test: timings are not asserted anywhere).
  *
- *   npx tsx bench/micro/writeThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--inline]
+ *   npx tsx bench/micro/writeThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--duckdb] [--inline]
  *
- * `--worker` also measures encoding on a `ParquetWorker`; `--inline` times building the batches together
+ * `--worker` also measures encoding on a `ParquetWorker`, `--duckdb` on the DuckDB encoder thread
+ * (`DuckdbWorker`, which ingest uses for the CAN tables); `--inline` times building the batches together
  * with writing them (as ingest decodes while it writes), which is where the worker's overlap shows.
  *
  * Input is realistic: the comma2k19 RAV4 candump log (135k frames of a real vehicle bus) repeated with
@@ -16,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalObjectStore } from '../../catalog/localObjectStore.js';
+import { DuckdbWorker } from '../../catalog/duckdbWorker.js';
 import { ParquetWorker } from '../../catalog/parquetWorker.js';
+import { inThreadEncoder } from '../../catalog/parquetWriter.js';
 import type { ParquetEncoder } from '../../catalog/parquetWriter.js';
 import { PartitionedTableWriter } from '../../catalog/tableWriter.js';
 import type { WrittenFile } from '../../catalog/tableWriter.js';
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '4000000' },
       frames: { type: 'string', default: '2000000' },
       worker: { type: 'boolean', default: false },
+      duckdb: { type: 'boolean', default: false },
       inline: { type: 'boolean', default: false },
     },
   });
@@ -214,10 +218,12 @@ async function main(): Promise<void> {
   const inline = values.inline;
   const root = await mkdtemp(join(tmpdir(), 'adlake-bench-'));
   const worker = values.worker ? await ParquetWorker.start() : undefined;
+  const duckdb = values.duckdb ? await DuckdbWorker.start({ fallback: inThreadEncoder }) : undefined;
   const runs: Run[] = [];
   try {
     const encoders: [string, ParquetEncoder | undefined][] = [['in-thread', undefined]];
     if (worker) encoders.push(['worker', worker]);
+    if (duckdb) encoders.push(['duckdb', duckdb]);
     for (const [label, encoder] of encoders) {
       // One warm-up pass so wasm and JIT compilation are not in the numbers.
       const warmup = { encoder, inline: false };
@@ -237,6 +243,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await worker?.close();
+    await duckdb?.close();
     await rm(root, { recursive: true, force: true });
   }
   for (const run of runs) {

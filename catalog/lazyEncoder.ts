@@ -1,0 +1,38 @@
+import type { ColumnarPart, ParquetEncoder, StagedPart, WriterPlan } from './parquetWriter.js';
+
+/** A `ParquetEncoder` that holds resources until `close()` (threads, a DuckDB instance). */
+export interface ClosableEncoder extends ParquetEncoder {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an encoder on its first part, not before: an ingest that writes no part of a table does not pay
+ * for its encoder's threads (parquet-wasm workers instantiate their WebAssembly, ~40 MB each; DuckDB loads
+ * its library). A failed start fails the parts that asked for it.
+ */
+export class LazyEncoder implements ClosableEncoder {
+  private started: Promise<ClosableEncoder> | undefined;
+
+  constructor(private readonly start: () => Promise<ClosableEncoder>) {}
+
+  async encode(ipc: Uint8Array, plan: WriterPlan): Promise<Uint8Array> {
+    return (await this.encoder()).encode(ipc, plan);
+  }
+
+  async stageColumns(part: ColumnarPart, plan: WriterPlan): Promise<StagedPart | undefined> {
+    const encoder = await this.encoder();
+    return encoder.stageColumns ? encoder.stageColumns(part, plan) : undefined;
+  }
+
+  /** Closes the encoder if it was started. */
+  async close(): Promise<void> {
+    const started = this.started;
+    this.started = undefined;
+    if (started) await (await started).close();
+  }
+
+  private encoder(): Promise<ClosableEncoder> {
+    this.started ??= this.start();
+    return this.started;
+  }
+}
