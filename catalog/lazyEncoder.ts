@@ -24,6 +24,14 @@ export class LazyEncoder implements ClosableEncoder {
     return encoder.stageColumns ? encoder.stageColumns(part, plan) : undefined;
   }
 
+  /**
+   * Starts the encoder now, without waiting for it, so its start overlaps the caller's work; a failed start
+   * is reported by the part that needs the encoder.
+   */
+  warm(): void {
+    this.encoder().catch(() => undefined);
+  }
+
   /** Closes the encoder if it was started. */
   async close(): Promise<void> {
     const started = this.started;
