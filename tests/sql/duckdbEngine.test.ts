@@ -96,6 +96,25 @@ describe('DuckdbEngine over a lake', () => {
     expect(names.slice(-3)).toEqual(['vehicle', 'date', '$path']);
   });
 
+  it('presents UTC instants as TIMESTAMP in UTC wall-clock time, as Athena does, to the microsecond', async () => {
+    const fraction = 'WHERE epoch_us(t) % 1000000 <> 0 ORDER BY t LIMIT 1';
+    const viewed = await engine.query(
+      `SELECT t, typeof(t) AS type, epoch_us(t) AS us, date_trunc('hour', t) AS hour FROM gps ${fraction}`,
+    );
+    const [direct] = await duck.rows(`SELECT epoch_us(t) AS us FROM ${files('gps')} ${fraction}`);
+    const [row] = objects(viewed);
+    const us = direct?.us as bigint;
+    expect(row?.type).toBe('TIMESTAMP');
+    expect(row?.us).toBe(us);
+    // Wall-clock text of the UTC instant: no zone suffix, no shift.
+    expect(String(row?.t)).not.toMatch(/Z$|[+-]\d\d:\d\d$/);
+    expect(Date.parse(`${String(row?.t)}Z`)).toBe(Number(us / 1000n));
+    expect(row?.hour).toBe(`${new Date(Number(us / 1000n)).toISOString().slice(0, 13)}:00:00`);
+    // A timestamp literal selects the same instant (no session-zone shift in the comparison).
+    const same = await engine.query(`SELECT count(*) FROM gps WHERE t = TIMESTAMP '${String(row?.t)}'`);
+    expect(same.rows[0]?.[0]).toBeGreaterThan(0n);
+  });
+
   it('gives "$path" as the URI of the object each row came from', async () => {
     const parts = await listTableParts(store, 'gps');
     const result = await engine.query('SELECT "$path", count(*) FROM gps GROUP BY 1 ORDER BY 1');
