@@ -32,8 +32,16 @@ import { giveArray, takeArray } from './arrayPool.js';
 
 /** Nanoseconds since the epoch (UTC); stored as Parquet TIMESTAMP(MICROS, UTC), floored to microseconds. */
 export type TimestampColumn = BigInt64Array | readonly bigint[];
-/** Doubles. A typed array has no nulls; a plain array may hold `null`. A number is repeated for every row. */
-export type Float64Column = Float64Array | Float32Array | readonly (number | null)[] | number;
+/**
+ * Doubles. A typed array has no nulls; a plain array may hold `null`; `{nanAsNull}` is a typed array whose
+ * NaN rows are nulls (no boxed copy). A number is repeated for every row.
+ */
+export type Float64Column =
+  Float64Array | Float32Array | readonly (number | null)[] | NanAsNullColumn | number;
+/** Doubles where NaN means null (as a transform's timeline holds missing values). */
+export interface NanAsNullColumn {
+  readonly nanAsNull: Float64Array;
+}
 /** Small integers (int8/16/32 columns). Values outside the column's width wrap, as typed arrays do. */
 export type IntColumn =
   Int32Array | Int16Array | Int8Array | Uint16Array | Uint8Array | readonly (number | null)[] | number;
@@ -287,6 +295,26 @@ abstract class NumberBuffer<A extends Int8Array | Int16Array | Int32Array | Floa
         this.reserve(end - start);
         // TypedArray.set converts between element types (ToInt32 / ToNumber), with no per-row JS.
         this.values.set(input.subarray(start, end), this.length);
+        this.length += end - start;
+      };
+    }
+    if (isNanAsNull(input)) {
+      const values = input.nanAsNull;
+      this.checkLength(values.length, rows);
+      if (!this.field.nullable) {
+        const row = values.findIndex(Number.isNaN);
+        if (row >= 0) throw this.usage(`row ${row} is NaN (null) but the column is not nullable`);
+      }
+      return (start, end) => {
+        this.reserve(end - start);
+        this.values.set(values.subarray(start, end), this.length);
+        for (let i = start; i < end; i++) {
+          const row = this.length + i - start;
+          if (Number.isNaN(values[i])) {
+            this.values[row] = 0;
+            this.setNull(row);
+          }
+        }
         this.length += end - start;
       };
     }
@@ -997,6 +1025,14 @@ function utf8Data(strings: readonly string[]): Data<Utf8> {
 /** A bigint that fits int64 (a BigInt64Array would silently wrap anything else). */
 export function isInt64(value: unknown): value is bigint {
   return typeof value === 'bigint' && value === BigInt.asIntN(64, value);
+}
+
+function isNanAsNull(value: unknown): value is NanAsNullColumn {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Partial<NanAsNullColumn>).nanAsNull instanceof Float64Array
+  );
 }
 
 function isNumberArray(

@@ -112,6 +112,24 @@ describe('column buffers', () => {
     expect(values).toEqual(['a', 'b', 'b', 'c', 'a', 'c', 'd', 'a']);
   });
 
+  test('{nanAsNull} writes NaN rows as nulls without a boxed copy, and is refused for a required column', () => {
+    const buffer = columnBuffer(new Field('speed', new Float64(), true), 10);
+    const values = Float64Array.of(1.5, NaN, -0, NaN, 7);
+    buffer.prepare({ nanAsNull: values }, 5)(1, 5);
+    buffer.prepare({ nanAsNull: Float64Array.of(NaN, 2) }, 2)(0, 2);
+    const data = buffer.toData();
+    const read = Array.from({ length: data.length }, (_, i) =>
+      data.getValid(i) ? (data.values as Float64Array)[i] : null,
+    );
+    expect(read).toEqual([null, -0, null, 7, null, 2]);
+    expect(data.nullCount).toBe(3);
+    expect(values[1]).toBeNaN(); // the input is not changed
+    const required = columnBuffer(new Field('speed', new Float64(), false), 10);
+    expect(() => required.prepare({ nanAsNull: Float64Array.of(1, NaN) }, 2)).toThrow(
+      /row 1 is NaN \(null\) but the column is not nullable/,
+    );
+  });
+
   test('bad inputs are UsageErrors naming the column, found before anything is appended', () => {
     const value = new Field('value', new Float64(), false);
     const buffer = columnBuffer(value, 100);

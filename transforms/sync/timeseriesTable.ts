@@ -134,14 +134,7 @@ export function timelineToBatch(
   return batch;
 }
 
-/** The values as they are when none is NaN (no copy); else a plain array with null for NaN. */
+/** The values as they are when none is NaN; else the same array with its NaN rows written as NULL (no copy). */
 function nanToNull(values: Float64Array): Float64Column {
-  if (!values.some(Number.isNaN)) return values;
-  // A plain loop: Array.from with a map function was 4x slower on 360k ticks (1 h at 100 Hz, measured).
-  const out = new Array<number | null>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i] as number;
-    out[i] = Number.isNaN(x) ? null : x;
-  }
-  return out;
+  return values.some(Number.isNaN) ? { nanAsNull: values } : values;
 }

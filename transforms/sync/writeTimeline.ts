@@ -39,8 +39,7 @@ export async function writeTimeline(
     driveId: timeline.driveId,
   });
   try {
-    // In slices: a column with a NaN becomes a JS array of boxed numbers for the writer (NaN → NULL), and an
-    // hour at 100 Hz as one batch held ~110 MB of them at once (measured with bench/transform.bench.ts).
+    // In slices: each slice's columns are views, and the writer's buffers fill part by part.
     for (let start = 0; start < timeline.t.length; start += SLICE_TICKS) {
       const end = Math.min(start + SLICE_TICKS, timeline.t.length);
       await writer.append(timelineToBatch(timeline, { start, end }));
