@@ -18,6 +18,7 @@ import type { LocalObjectStore } from '../../catalog/localObjectStore.js';
 import { openDuck, sqlString } from './duckdb.js';
 import type { Duck } from './duckdb.js';
 import { tempLake } from './tempLake.js';
+import { seededRandom } from '../../ingest/demo/random.js';
 
 let duck: Duck;
 let native: DuckdbWorker;
@@ -33,16 +34,10 @@ afterAll(async () => {
 /** 2024-03-10T23:59:59Z in ns: rows cross midnight. */
 const START = BigInt(Date.UTC(2024, 2, 10, 23, 59, 59)) * 1_000_000n;
 
-/** A seeded generator (mulberry32), so a failure reproduces. */
+/** Seeded uniform numbers in [0, 1), so a failure reproduces. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = seededRandom(seed);
+  return () => generator.next();
 }
 
 /** Frames as the CAN path appends them: classic and CAN FD payloads (13..64 bytes), empty remote frames. */

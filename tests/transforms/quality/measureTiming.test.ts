@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { measureTiming } from '../../../transforms/quality/measureTiming.js';
 import { selectMedian } from '../../../transforms/quality/selectMedian.js';
+import { seededRandom } from '../../../ingest/demo/random.js';
 
 const T0 = BigInt(Date.UTC(2024, 5, 14, 7)) * 1_000_000n;
 const options = { gapPeriods: 5, gapSeconds: 1 };
 
-/** A small seeded generator (mulberry32), so failures reproduce. */
+/** Seeded uniform numbers in [0, 1), so a failure reproduces. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = seededRandom(seed);
+  return () => generator.next();
 }
 
 describe('selectMedian', () => {
