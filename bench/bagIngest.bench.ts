@@ -22,6 +22,7 @@ import { FileSink } from '../ingest/demo/writeDemoBag.js';
 import { lz4Frame } from '../ingest/rosbag/lz4Frame.js';
 import { writeBag, type BagWriterOptions } from '../ingest/rosbag/writeBag.js';
 import { GNU_TIME, measureCommand, type Measurement } from './measureCommand.js';
+import { findRoot } from './reportText.js';
 
 const USAGE = `usage: node dist/bench/bagIngest.bench.js [options]
 
@@ -414,14 +415,6 @@ function count(text: string): number {
 
 function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-/** The checkout root: the nearest folder above the script holding package.json (works from dist/ too). */
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
 }
 
 main().then(

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findRoot } from './reportText.js';
 
 export const WORKLOADS = ['can-mixed', 'can-dbc', 'nmea'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -125,12 +125,4 @@ function parseCount(flag: string, text: string | undefined, fallback: number, mi
   if (!Number.isSafeInteger(value) || value < min)
     throw new Error(`${flag}: expected a count ≥ ${min}, got '${text}'`);
   return value;
-}
-
-/** The checkout root: the nearest folder above the script holding package.json (works from dist/ too). */
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
 }

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, USAGE, type BenchOptions, type WorkloadName } from './benchOptions.js';
 import { prepareCanLog, prepareNmeaLog, type GeneratedFile, type InputOptions } from './benchInputs.js';
@@ -23,6 +23,7 @@ import {
 import { formatResults } from './formatResults.js';
 import { GNU_TIME, measureCommand, type Measurement } from './measureCommand.js';
 import { checkTargets } from './targets.js';
+import { shown } from './reportText.js';
 
 async function main(): Promise<number> {
   let options: BenchOptions;
@@ -226,12 +227,6 @@ async function sizeOf(path: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(path)) total += await sizeOf(join(path, entry));
   return total;
-}
-
-/** A path relative to the working folder when inside it, else absolute: short and unambiguous. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
 }
 
 // Setup failures (a missing DBC or profile, a full disk) end the run with one line, not a stack trace.

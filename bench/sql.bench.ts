@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -22,6 +22,7 @@ import { writeDemoDrive } from '../ingest/demo/writeDemoDrive.js';
 import { ingestPaths } from '../ingest/ingestPaths.js';
 import { DuckdbEngine } from '../sql/duckdbEngine.js';
 import { measureCommand } from './measureCommand.js';
+import { findRoot, int, shown, spread, table, verdict } from './reportText.js';
 
 const USAGE = `usage: node dist/bench/sql.bench.js [options]   (npm run bench:sql -- [options])
 
@@ -667,31 +668,6 @@ function machine(loads: number[][]) {
   };
 }
 
-/** `best [min–max]`. */
-function spread(values: readonly number[], digits = 2): string {
-  if (values.length === 0) return '-';
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return values.length > 1
-    ? `${min.toFixed(digits)} [${min.toFixed(digits)}–${max.toFixed(digits)}]`
-    : min.toFixed(digits);
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '),
-  );
-}
-
-function verdict(pass: boolean): string {
-  return (pass ? 'PASS' : 'MISS').padEnd(7);
-}
-
-function int(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
 function compact(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : n.toFixed(0);
 }
@@ -702,18 +678,6 @@ function sqlString(text: string): string {
 
 function sqlList(items: readonly string[]): string {
   return `[${items.map(sqlString).join(', ')}]`;
-}
-
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

@@ -42,6 +42,7 @@ import type { SignalSeries } from '../transforms/timeline.js';
 import { transformDrive, transformDriveWithTimeline } from '../transforms/transformDrive.js';
 import { WEATHER } from '../transforms/weather/weatherTable.js';
 import { GNU_TIME, measureCommand } from './measureCommand.js';
+import { findRoot, int, shown, spread, table, verdict } from './reportText.js';
 
 const USAGE = `usage: node dist/bench/transform.bench.js [options]   (npm run bench:transform -- [options])
 
@@ -767,32 +768,8 @@ function totalOf(stages: Stages): number {
   return Object.values(stages).reduce((a, b) => a + b, 0);
 }
 
-/** `best [min–max]`: the best (smallest) value and the range over the runs. */
-function spread(values: readonly number[], digits = 2): string {
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return values.length > 1
-    ? `${min.toFixed(digits)} [${min.toFixed(digits)}–${max.toFixed(digits)}]`
-    : min.toFixed(digits);
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '),
-  );
-}
-
-function verdict(pass: boolean): string {
-  return (pass ? 'PASS' : 'MISS').padEnd(7);
-}
-
 function pct(share: number): string {
   return `${(share * 100).toFixed(1).padStart(5)}%`;
-}
-
-function int(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 
 /**
@@ -821,19 +798,6 @@ async function folderBytes(path: string): Promise<number> {
     if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
   }
   return total;
-}
-
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-
-/** A path relative to the working folder when inside it, else absolute. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

@@ -29,11 +29,11 @@ export function athenaDdl(def: TableDef<unknown>, options: AthenaDdlOptions): st
 }
 
 /** The lake URI written into checked-in DDL files, to be replaced by the real one. */
-export const LAKE_URI_PLACEHOLDER = 's3://LAKE_BUCKET/LAKE_PREFIX';
+export const SHIPPED_DDL_LAKE_URI = 's3://LAKE_BUCKET/LAKE_PREFIX';
 
 /**
  * A `.sql` file with the table's DDL for the repository (`queries/ddl/<table>.sql`): a header saying what it
- * is, where it comes from and how to use it, then the statement with `LAKE_URI_PLACEHOLDER` as the lake.
+ * is, where it comes from and how to use it, then the statement with `SHIPPED_DDL_LAKE_URI` as the lake.
  */
 export function athenaDdlFile(def: TableDef<unknown>): string {
   const header = [
@@ -45,12 +45,12 @@ export function athenaDdlFile(def: TableDef<unknown>): string {
     '',
     'Athena only: DuckDB has no CREATE EXTERNAL TABLE (nor Hive SerDes), so this file is not run on the',
     "embedded engine, which reads the lake's Parquet files as views instead (sql/duckdbEngine.ts).",
-    `Before running it, replace ${LAKE_URI_PLACEHOLDER} with the lake's S3 URI. Partitions (the`,
+    `Before running it, replace ${SHIPPED_DDL_LAKE_URI} with the lake's S3 URI. Partitions (the`,
     `vehicle=/date= folders) then need registering: MSCK REPAIR TABLE \`${def.name}\`, or the`,
     '`--catalog glue` option of the pipeline commands, which adds them as it writes them.',
   ];
   const comments = header.map((line) => (line === '' ? '--' : `-- ${line}`)).join('\n');
-  return `${comments}\n${athenaDdl(def, { lakeUri: LAKE_URI_PLACEHOLDER })};\n`;
+  return `${comments}\n${athenaDdl(def, { lakeUri: SHIPPED_DDL_LAKE_URI })};\n`;
 }
 
 function ddlOfTableInput(input: TableInput, ifNotExists: boolean): string {

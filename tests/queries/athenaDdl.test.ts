@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CURATED_TABLES } from '../../catalog/curatedTables.js';
-import { athenaDdl, athenaDdlFile, LAKE_URI_PLACEHOLDER } from '../../catalog/tableCatalog/athenaDdl.js';
+import { athenaDdl, athenaDdlFile, SHIPPED_DDL_LAKE_URI } from '../../catalog/tableCatalog/athenaDdl.js';
 import { tableInput } from '../../catalog/tableCatalog/tableInput.js';
 import { DRIVES } from '../../catalog/tables.js';
 
@@ -31,7 +31,7 @@ describe('queries/ddl', () => {
 
     it(`${name}.sql declares every column with its catalog type, then vehicle and date`, async () => {
       const text = await readFile(`${DDL_DIR}/${name}.sql`, 'utf8');
-      const input = tableInput(def, { lakeUri: LAKE_URI_PLACEHOLDER });
+      const input = tableInput(def, { lakeUri: SHIPPED_DDL_LAKE_URI });
       const declared = [...text.matchAll(/^ {2}`([a-z0-9_]+)` (\S+)/gm)].map((m) => [m[1], m[2]]);
       expect(declared).toEqual([
         ...(input.StorageDescriptor?.Columns ?? []).map((c) => [c.Name, c.Type]),
@@ -39,7 +39,7 @@ describe('queries/ddl', () => {
         ['date', 'string'],
       ]);
       expect(text).toContain(`CREATE EXTERNAL TABLE IF NOT EXISTS \`${name}\` (`);
-      expect(text).toContain(`LOCATION '${LAKE_URI_PLACEHOLDER}/tables/${name}/'`);
+      expect(text).toContain(`LOCATION '${SHIPPED_DDL_LAKE_URI}/tables/${name}/'`);
       expect(text).toMatch(/^-- .*Athena only: DuckDB has no CREATE EXTERNAL TABLE/m);
       expect(text.trimEnd().endsWith(';')).toBe(true);
     });
