@@ -5,18 +5,17 @@
  */
 import { DataType, Table as ArrowTable, tableToIPC, TimeUnit } from 'apache-arrow';
 import type { Field, Schema } from 'apache-arrow';
-import { Compression } from 'parquet-wasm';
 import type { ColumnView } from './columnBuffer.js';
-import type { ColumnarPart, WriterPlan } from './parquetWriter.js';
+import type { ColumnarPart, ParquetCompression, WriterPlan } from './parquetWriter.js';
 import { quoteString } from './sqlLiteral.js';
 
 /** ENUMs larger than this go through the fallback encoder: a DDL statement per part lists every member. */
 const MAX_ENUM_MEMBERS = 65_535;
 
-const CODECS: Partial<Record<Compression, string>> = {
-  [Compression.ZSTD]: 'zstd',
-  [Compression.SNAPPY]: 'snappy',
-  [Compression.UNCOMPRESSED]: 'uncompressed',
+const CODECS: Partial<Record<ParquetCompression, string>> = {
+  zstd: 'zstd',
+  snappy: 'snappy',
+  none: 'uncompressed',
 };
 
 /**

@@ -11,7 +11,7 @@ export interface ClosableEncoder extends ParquetEncoder {
  * its library). A failed start fails the parts that asked for it.
  */
 export class LazyEncoder implements ClosableEncoder {
-  private started: Promise<ClosableEncoder> | undefined;
+  private starting: Promise<ClosableEncoder> | undefined;
 
   constructor(private readonly start: () => Promise<ClosableEncoder>) {}
 
@@ -32,15 +32,20 @@ export class LazyEncoder implements ClosableEncoder {
     this.encoder().catch(() => undefined);
   }
 
+  /** Whether the encoder was asked to start (by a part or by `warm`). */
+  get started(): boolean {
+    return this.starting !== undefined;
+  }
+
   /** Closes the encoder if it was started. */
   async close(): Promise<void> {
-    const started = this.started;
-    this.started = undefined;
-    if (started) await (await started).close();
+    const starting = this.starting;
+    this.starting = undefined;
+    if (starting) await (await starting).close();
   }
 
   private encoder(): Promise<ClosableEncoder> {
-    this.started ??= this.start();
-    return this.started;
+    this.starting ??= this.start();
+    return this.starting;
   }
 }

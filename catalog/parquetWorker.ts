@@ -11,23 +11,25 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { InternalError, UsageError } from '../core/errors.js';
+import { WASM_NAMES } from './parquetWriter.js';
 import type { ParquetEncoder, WriterPlan } from './parquetWriter.js';
 
 // Keep in step with `writerProperties` in parquetWriter.ts.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const pw = require(workerData.parquetWasm);
+const names = workerData.names;
 parentPort.on('message', ({ id, ipc, plan }) => {
   try {
     let builder = new pw.WriterPropertiesBuilder()
-      .setCompression(plan.compression)
+      .setCompression(pw.Compression[names.compression[plan.compression]])
       .setMaxRowGroupSize(plan.rowGroupRows)
       .setStatisticsEnabled(pw.EnabledStatistics.Page)
       .setDictionaryEnabled(true);
     for (const column of plan.columns) {
       if (column.dictionary !== undefined) builder = builder.setColumnDictionaryEnabled(column.name, column.dictionary);
-      if (column.encoding !== undefined) builder = builder.setColumnEncoding(column.name, column.encoding);
-      if (column.statistics !== undefined) builder = builder.setColumnStatisticsEnabled(column.name, column.statistics);
+      if (column.encoding !== undefined) builder = builder.setColumnEncoding(column.name, pw.Encoding[names.encoding[column.encoding]]);
+      if (column.statistics !== undefined) builder = builder.setColumnStatisticsEnabled(column.name, pw.EnabledStatistics[names.statistics[column.statistics]]);
     }
     const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());
     parentPort.postMessage({ id, bytes }, [bytes.buffer]);
@@ -68,7 +70,10 @@ export class ParquetWorker implements ParquetEncoder {
     const parquetWasm = createRequire(import.meta.url).resolve('parquet-wasm');
     const slots = await Promise.all(
       Array.from({ length: threads }, async () => {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { parquetWasm } });
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { parquetWasm, names: WASM_NAMES },
+        });
         await new Promise<void>((resolve, reject) => {
           worker.once('online', resolve);
           worker.once('error', reject);

@@ -7,16 +7,9 @@
  * against ~300-450 ms for the Parquet encoding itself (measured with
  * `tests/catalog/measureWriteThroughput.ts`).
  */
+import { createRequire } from 'node:module';
 import { tableToIPC } from 'apache-arrow';
 import type { Table as ArrowTable, Schema } from 'apache-arrow';
-import {
-  Compression,
-  EnabledStatistics,
-  Encoding,
-  Table as WasmTable,
-  WriterPropertiesBuilder,
-  writeParquet,
-} from 'parquet-wasm';
 import type { WriterProperties } from 'parquet-wasm';
 import { InternalError } from '../core/errors.js';
 import type { ColumnView } from './columnBuffer.js';
@@ -64,9 +57,26 @@ export const DEFAULT_ROW_GROUP_ROWS = 262_144;
  * same meaning (see `parquetWorker.ts`).
  */
 export interface WriterPlan {
-  compression: Compression;
+  compression: ParquetCompression;
   rowGroupRows: number;
-  columns: { name: string; dictionary?: boolean; encoding?: Encoding; statistics?: EnabledStatistics }[];
+  columns: {
+    name: string;
+    dictionary?: boolean;
+    encoding?: Exclude<ColumnEncoding, 'dictionary'>;
+    statistics?: ColumnStatistics;
+  }[];
+}
+
+type ParquetWasm = typeof import('parquet-wasm');
+let loaded: ParquetWasm | undefined;
+
+/**
+ * parquet-wasm, loaded on first use: its Node build compiles the WebAssembly when it is loaded (~0.1 s of
+ * a process's start), and encoding mostly happens on worker threads that load their own.
+ */
+function parquetWasm(): ParquetWasm {
+  loaded ??= createRequire(import.meta.url)('parquet-wasm') as ParquetWasm;
+  return loaded;
 }
 
 /**
@@ -82,9 +92,10 @@ export function encodeParquet(table: ArrowTable, options: ParquetOptions = {}): 
 /** Encodes an Arrow IPC stream (as `tableToIPC(table, 'stream')` makes) with a writer plan. */
 export function encodeParquetIpc(ipc: Uint8Array, plan: WriterPlan): Uint8Array {
   // Properties first: writeParquet consumes (frees) both the wasm table and the properties.
-  const properties = writerProperties(plan);
+  const pw = parquetWasm();
+  const properties = writerProperties(pw, plan);
   try {
-    return writeParquet(WasmTable.fromIPCStream(ipc), properties);
+    return pw.writeParquet(pw.Table.fromIPCStream(ipc), properties);
   } catch (error) {
     // Input comes from adlake's own buffers, so a rejected table is a bug here, not bad user data.
     const message = error instanceof Error ? error.message : 'unknown error';
@@ -102,54 +113,55 @@ export function writerPlan(options: ParquetOptions = {}): WriterPlan {
   for (const [name, encoding] of Object.entries(options.columnEncodings ?? {}))
     columns.set(name, columnPlan(name, encoding));
   for (const [name, statistics] of Object.entries(options.columnStatistics ?? {})) {
-    columns.set(name, { name, ...columns.get(name), statistics: STATISTICS[statistics] });
+    columns.set(name, { name, ...columns.get(name), statistics });
   }
   return {
-    compression: COMPRESSION[options.compression ?? 'zstd'],
+    compression: options.compression ?? 'zstd',
     rowGroupRows,
     columns: [...columns.values()],
   };
 }
-
-const STATISTICS: Record<ColumnStatistics, EnabledStatistics> = {
-  page: EnabledStatistics.Page,
-  chunk: EnabledStatistics.Chunk,
-  none: EnabledStatistics.None,
-};
-
-const COMPRESSION: Record<ParquetCompression, Compression> = {
-  zstd: Compression.ZSTD,
-  snappy: Compression.SNAPPY,
-  none: Compression.UNCOMPRESSED,
-};
 
 function columnPlan(name: string, encoding: ColumnEncoding): WriterPlan['columns'][number] {
   switch (encoding) {
     case 'dictionary':
       return { name, dictionary: true };
     case 'delta_binary_packed':
-      return { name, dictionary: false, encoding: Encoding.DELTA_BINARY_PACKED };
     case 'byte_stream_split':
-      return { name, dictionary: false, encoding: Encoding.BYTE_STREAM_SPLIT };
     case 'plain':
-      return { name, dictionary: false, encoding: Encoding.PLAIN };
+      return { name, dictionary: false, encoding };
   }
 }
 
-function writerProperties(plan: WriterPlan): WriterProperties {
+/** parquet-wasm's enum member names for the plan's words (`parquetWorker.ts` maps them the same way). */
+export const WASM_NAMES = {
+  compression: { zstd: 'ZSTD', snappy: 'SNAPPY', none: 'UNCOMPRESSED' },
+  encoding: {
+    delta_binary_packed: 'DELTA_BINARY_PACKED',
+    byte_stream_split: 'BYTE_STREAM_SPLIT',
+    plain: 'PLAIN',
+  },
+  statistics: { page: 'Page', chunk: 'Chunk', none: 'None' },
+} as const;
+
+function writerProperties(pw: ParquetWasm, plan: WriterPlan): WriterProperties {
   // Page statistics (the column index) cost about the same as chunk statistics (measured) and let
   // Athena/Trino skip pages inside a row group on time-range filters.
-  let builder = new WriterPropertiesBuilder()
-    .setCompression(plan.compression)
+  let builder = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression[WASM_NAMES.compression[plan.compression]])
     .setMaxRowGroupSize(plan.rowGroupRows)
-    .setStatisticsEnabled(EnabledStatistics.Page)
+    .setStatisticsEnabled(pw.EnabledStatistics.Page)
     .setDictionaryEnabled(true);
   for (const column of plan.columns) {
     if (column.dictionary !== undefined)
       builder = builder.setColumnDictionaryEnabled(column.name, column.dictionary);
-    if (column.encoding !== undefined) builder = builder.setColumnEncoding(column.name, column.encoding);
+    if (column.encoding !== undefined)
+      builder = builder.setColumnEncoding(column.name, pw.Encoding[WASM_NAMES.encoding[column.encoding]]);
     if (column.statistics !== undefined)
-      builder = builder.setColumnStatisticsEnabled(column.name, column.statistics);
+      builder = builder.setColumnStatisticsEnabled(
+        column.name,
+        pw.EnabledStatistics[WASM_NAMES.statistics[column.statistics]],
+      );
   }
   return builder.build();
 }

@@ -1,4 +1,3 @@
-import { listDrives } from '../catalog/driveRecord.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { DecodeError, NotFoundError, UsageError } from '../core/errors.js';
 import type { OptionSpec, ParsedOptions } from './command.js';
@@ -24,6 +23,8 @@ export async function selectDrives(
   const all = options.all === true;
   if (all && positionals.length > 0) throw new UsageError(`${command}: give drive ids or --all, not both`);
   if (!all && positionals.length === 0) throw new UsageError(`${command}: give a drive id or --all`);
+  // Loaded here: the lake's table code (Arrow, Parquet) is not needed to start the CLI.
+  const { listDrives } = await import('../catalog/driveRecord.js');
   const drives = await listDrives(store);
   if (all) {
     if (drives.length === 0) throw new NotFoundError(`${command}: the lake ${store.uri} has no drives yet`);

@@ -147,8 +147,16 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
     (options.nativeCanEncoder ?? options.dbcs.length > 0)
       ? new LazyEncoder(() => startNativeEncoder(encoder ?? inThreadEncoder))
       : undefined;
-  // Inputs that can carry CAN: start DuckDB while the first part is decoded, not when it is due.
+  // Start the encoders while the first part is decoded, not when it is due (a parquet-wasm thread takes
+  // ~0.2 s to load and compile its WebAssembly): DuckDB for inputs that can carry CAN, parquet-wasm unless
+  // DuckDB takes every table the inputs can fill.
   if (options.inputs.some((input) => CAN_FORMATS.has(input.format))) native?.warm();
+  if (!native || options.inputs.some((input) => !CAN_ONLY_FORMATS.has(input.format))) encoder?.warm();
+  const encoding = (table: string): { encoder?: ParquetEncoder; maxPendingFiles?: number } => {
+    if (native && NATIVE_TABLES.has(table)) return { encoder: native, maxPendingFiles: 1 };
+    if (!encoder) return {};
+    return { encoder: table === DRIVES.name ? startedOr(encoder, inThreadEncoder) : encoder };
+  };
   try {
     return await ingestWith(
       options,
@@ -159,11 +167,7 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
           vehicle,
           driveId,
           rowsPerFile,
-          ...(native && NATIVE_TABLES.has(table.name)
-            ? { encoder: native, maxPendingFiles: 1 }
-            : encoder && table.name !== DRIVES.name
-              ? { encoder }
-              : {}),
+          ...encoding(table.name),
         }),
     );
   } finally {
@@ -174,8 +178,8 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
 
 /**
  * Tables whose parts DuckDB encodes: the large CAN tables, where its ENUM path pays most. (`drives`, one
- * row, is encoded in this thread: starting encoder threads for it cost more than it, and their memory
- * came on top of the CAN tables' at the end of a CAN-only run.)
+ * row, goes to the parquet-wasm threads only if they run anyway: starting them for it cost more than it,
+ * and their memory came on top of the CAN tables' at the end of a CAN-only run.)
  */
 const NATIVE_TABLES: ReadonlySet<string> = new Set([CAN_FRAMES.name, CAN_SIGNALS.name]);
 
@@ -189,6 +193,25 @@ const CAN_FORMATS: ReadonlySet<InputFormat> = new Set([
   'mcap',
   'mdf4',
 ]);
+
+/**
+ * `encoder` if it was started by then, else `fallback`: the one `drives` row goes to the encoder threads
+ * when they run anyway, and does not start them (or load parquet-wasm in this thread) when they do not.
+ */
+function startedOr(encoder: LazyEncoder, fallback: ParquetEncoder): ParquetEncoder {
+  return { encode: (ipc, plan) => (encoder.started ? encoder : fallback).encode(ipc, plan) };
+}
+
+/** The values of `promises` once all have settled; the first failure if any failed. */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
+/** Input formats that hold nothing but CAN frames. */
+const CAN_ONLY_FORMATS: ReadonlySet<InputFormat> = new Set(['candump', 'asc', 'blf', 'trc']);
 
 /** DuckDB's encoder thread; the fallback alone when DuckDB cannot start here (no native build). */
 async function startNativeEncoder(fallback: ParquetEncoder): Promise<ClosableEncoder> {
@@ -340,14 +363,17 @@ async function ingestInto(
     progress(0);
   }
 
-  const files: WrittenFile[] = [
-    ...(await writers.frames.close()),
-    ...(await writers.signals.close()),
-    ...(await writers.gps.close()),
-    ...(await writers.imu.close()),
-    ...(await writers.egoMotion.close()),
-    ...(await otherTopics.close()),
-  ];
+  // All at once: each table's last part encodes beside the others' rather than after them.
+  const files: WrittenFile[] = (
+    await settleAll([
+      writers.frames.close(),
+      writers.signals.close(),
+      writers.gps.close(),
+      writers.imu.close(),
+      writers.egoMotion.close(),
+      otherTopics.close(),
+    ])
+  ).flat();
   let drive: DriveResult['drive'];
   if (span.first !== undefined && span.last !== undefined) {
     const durationS = Number(span.last - span.first) / 1e9;
