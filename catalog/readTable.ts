@@ -3,8 +3,9 @@
  * read a drive's rows through the object-store port, so the same code reads a local lake and an S3 lake
  * (DuckDB here has no httpfs). Memory is bounded by one part file (`rowsPerFile` rows) and the columns asked for.
  */
-import { Table, tableFromIPC } from 'apache-arrow';
-import type { Table as ArrowTable, RecordBatch } from 'apache-arrow';
+import { RecordBatch, Table, tableFromIPC } from 'apache-arrow';
+import type { Table as ArrowTable, Schema } from 'apache-arrow';
+import type { Table as WasmTable } from 'parquet-wasm';
 import { DecodeError } from '../core/errors.js';
 import { parsePartKey, tablePrefix } from './layout.js';
 import type { PartAddress } from './layout.js';
@@ -32,6 +33,14 @@ export async function listTableParts(
   return parts;
 }
 
+/**
+ * The part of arrow-js-ffi used here. Its declarations re-export extensionless paths, which NodeNext
+ * resolution (and so type-aware lint) cannot follow.
+ */
+interface ArrowJsFfi {
+  parseTable: (buffer: ArrayBuffer, arrayPtrs: Uint32Array, schemaPtr: number, copy: boolean) => ArrowTable;
+}
+
 /** Rows per decoded record batch: fewer, larger batches than parquet's 1024 keep per-batch work small. */
 const BATCH_ROWS = 65_536;
 
@@ -44,32 +53,76 @@ export async function readPart(
   key: string,
   columns?: readonly string[],
 ): Promise<ArrowTable> {
+  const batches: RecordBatch[] = [];
+  let schema: Schema | undefined;
+  await decodePart(store, key, columns, true, (table) => {
+    // Each FFI read numbers its dictionaries anew, which Arrow JS counts as another schema.
+    schema ??= table.schema;
+    for (const batch of table.batches) batches.push(new RecordBatch(schema, batch.data));
+  });
+  return schema ? new Table(batches) : new Table();
+}
+
+/**
+ * Decodes one part file row group by row group and hands each record batch to `visit` as views into
+ * WebAssembly memory, not copies: a batch is valid only during its call (the next read reuses or moves
+ * that memory), so `visit` copies what it keeps and keeps no reference. For the largest scans
+ * (`can_signals`), where copying every column out of WebAssembly first was most of the read.
+ */
+export async function scanPart(
+  store: ObjectStore,
+  key: string,
+  columns: readonly string[],
+  visit: (batch: RecordBatch) => void,
+): Promise<void> {
+  await decodePart(store, key, columns, false, (table) => {
+    for (const batch of table.batches) visit(batch);
+  });
+}
+
+/** Calls `use` with each row group of a part as an Arrow table (copied out of WebAssembly, or views). */
+async function decodePart(
+  store: ObjectStore,
+  key: string,
+  columns: readonly string[] | undefined,
+  copy: boolean,
+  use: (table: ArrowTable) => void,
+): Promise<void> {
   const bytes = await store.get(key);
   try {
     // Loaded on use: compiling its WebAssembly costs a process that never reads a part (ingest) ~0.1 s.
-    const { ParquetFile, readParquet } = await import('parquet-wasm');
-    if (columns === undefined) {
-      return tableFromIPC(readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream());
-    }
-    // parquet-wasm 0.8's readParquet ignores `columns` and decodes every column; only its ParquetFile
-    // reader applies the projection (and it throws on a name the file lacks, hence the filter).
+    const { ParquetFile, wasmMemory } = await import('parquet-wasm');
+    const { parseTable } = (await import('arrow-js-ffi')) as unknown as ArrowJsFfi;
+    // Arrow C Data structs in WebAssembly memory, read in place or copied out buffer by buffer: half the
+    // time of an IPC stream (serialised in wasm memory, copied out, parsed), most of which was first
+    // touches of fresh pages (4M-row can_signals drive: 0.65 against 1.24 s, 29k against 67k page faults).
+    const take = (table: WasmTable): void => {
+      const ffi = table.intoFFI();
+      try {
+        // parquet-wasm declares the memory as an undeclared `Memory` type.
+        const memory = wasmMemory() as unknown as { buffer: ArrayBuffer };
+        use(parseTable(memory.buffer, ffi.arrayAddrs(), ffi.schemaAddr(), copy));
+      } finally {
+        ffi.free();
+      }
+    };
     const file = await ParquetFile.fromFile(new Blob([bytes]));
     try {
-      const names = new Set(tableFromIPC(file.schema().intoIPCStream()).schema.names);
-      const options = { batchSize: BATCH_ROWS, columns: columns.filter((name) => names.has(name)) };
+      // parquet-wasm's reader throws on a projected name the file lacks, hence the filter.
+      const empty = tableFromIPC(file.schema().intoIPCStream());
+      const names = new Set(empty.schema.names);
+      const options = {
+        batchSize: BATCH_ROWS,
+        ...(columns ? { columns: columns.filter((name) => names.has(name)) } : {}),
+      };
       const metadata = file.metadata();
       const groups = metadata.numRowGroups();
       metadata.free();
-      if (groups <= 1) return tableFromIPC((await file.read(options)).intoIPCStream());
-      // One row group at a time: a read's Arrow data and its IPC copy live in WebAssembly memory, which
-      // never shrinks. A whole 1M-row can_signals part grew the process by ~110 MB more than its 262k-row
-      // row groups do, and took ~20% more CPU (measured with bench/transform.bench.ts).
-      const batches: RecordBatch[] = [];
-      for (let group = 0; group < groups; group++) {
-        const wasm = await file.read({ ...options, rowGroups: [group] });
-        batches.push(...tableFromIPC(wasm.intoIPCStream()).batches);
-      }
-      return new Table(batches);
+      // One row group at a time: a read's Arrow data lives in WebAssembly memory, which never shrinks. A
+      // whole 1M-row can_signals part grew the process by ~110 MB more than its 262k-row row groups do,
+      // and took ~20% more CPU (measured with bench/transform.bench.ts).
+      for (let group = 0; group < groups; group++) take(await file.read({ ...options, rowGroups: [group] }));
+      if (groups === 0) use(empty);
     } finally {
       file.free();
     }

@@ -10,7 +10,7 @@
 import type { Data, RecordBatch, Vector } from 'apache-arrow';
 import { DataType, TimeUnit, Type } from 'apache-arrow';
 import type { ObjectStore } from '../../catalog/objectStore.js';
-import { readDriveTable } from '../../catalog/readTable.js';
+import { listTableParts, readDriveTable, scanPart } from '../../catalog/readTable.js';
 import { CAN_SIGNALS } from '../../catalog/tables.js';
 import { DecodeError } from '../../core/errors.js';
 import type { CanonicalSignal, SignalSeries } from '../timeline.js';
@@ -78,8 +78,9 @@ export async function readDriveSeries(
   const can = candidates.filter((c): c is Candidate<CanSignalSource> => c.source.table === 'can_signals');
   if (can.length > 0) {
     const scan = new CanSignalScan(can);
-    for await (const { rows } of readDriveTable(store, CAN_SIGNALS.name, options.driveId, scan.columns))
-      for (const batch of rows.batches) scan.add(batch, store.uriOf(CAN_SIGNALS.name));
+    const uri = store.uriOf(CAN_SIGNALS.name);
+    for (const part of await listTableParts(store, CAN_SIGNALS.name, { driveId: options.driveId }))
+      await scanPart(store, part.key, scan.columns, (batch) => scan.add(batch, uri));
     for (const candidate of can) {
       const result = scan.series(candidate.source, candidate.signal);
       if (result) found.set(candidate, result);
@@ -283,6 +284,7 @@ class CanSignalScan {
     this.columns = ['t', 'bus', 'message', 'signal', 'value', 'label'];
   }
 
+  /** Copies the wanted rows of a batch (views into WebAssembly memory: nothing of it is kept). */
   add(batch: RecordBatch, uri: string): void {
     const rows = batch.numRows;
     if (rows === 0) return;

@@ -1,3 +1,5 @@
+import { InternalError } from '../../core/errors.js';
+
 /**
  * A growable buffer of samples (time, value, optional text) for collecting one source's rows while
  * scanning a table, without a JS object per row.
@@ -7,6 +9,7 @@ export class SampleBuffer {
   private times = new BigInt64Array(256);
   private values = new Float64Array(256);
   private labels: (string | null)[] | undefined;
+  private taken = false;
 
   /** @param withText keep a text value per sample too (for label-valued signals). */
   constructor(withText = false) {
@@ -14,6 +17,7 @@ export class SampleBuffer {
   }
 
   push(t: bigint, value: number, text: string | null = null): void {
+    if (this.taken) throw new InternalError('SampleBuffer: push after take');
     if (this.length === this.times.length) this.grow();
     this.times[this.length] = t;
     this.values[this.length] = value;
@@ -28,12 +32,17 @@ export class SampleBuffer {
     return n;
   }
 
-  /** The samples, trimmed to length (copies, so the buffer may be dropped). */
+  /**
+   * The samples, trimmed to length. The first call hands over the buffer's own arrays (views: no copy,
+   * and pages past the length were never touched); later calls copy, so callers may change what they get.
+   */
   take(): { t: BigInt64Array; v: Float64Array; text: (string | null)[] | undefined } {
+    const copy = this.taken;
+    this.taken = true;
     return {
-      t: this.times.slice(0, this.length),
-      v: this.values.slice(0, this.length),
-      text: this.labels?.slice(0, this.length),
+      t: copy ? this.times.slice(0, this.length) : this.times.subarray(0, this.length),
+      v: copy ? this.values.slice(0, this.length) : this.values.subarray(0, this.length),
+      text: copy ? this.labels?.slice(0, this.length) : this.labels,
     };
   }
 

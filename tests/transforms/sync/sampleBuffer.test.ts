@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest';
+import { InternalError } from '../../../core/errors.js';
+import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
+
+describe('SampleBuffer', () => {
+  test('grows past its first capacity and keeps every sample in order', () => {
+    const buffer = new SampleBuffer(true);
+    for (let i = 0; i < 1000; i++) buffer.push(BigInt(i) * 10n, i / 2, i % 3 === 0 ? 'x' : null);
+    const { t, v, text } = buffer.take();
+    expect(t).toHaveLength(1000);
+    expect(t[999]).toBe(9990n);
+    expect(v[999]).toBe(499.5);
+    expect(text?.[999]).toBe('x');
+    expect(text?.[998]).toBeNull();
+  });
+
+  test('the first take hands over the arrays; later takes copy, so changing one does not change another', () => {
+    const buffer = new SampleBuffer();
+    buffer.push(1n, 1);
+    buffer.push(2n, 2);
+    const first = buffer.take();
+    const second = buffer.take();
+    first.v[0] = 100;
+    expect(second.v[0]).toBe(1);
+    expect(first.v).toHaveLength(2);
+    expect(() => buffer.push(3n, 3)).toThrow(InternalError);
+  });
+});
