@@ -46,6 +46,20 @@ export function fileSource(
     // An idle handle never keeps the process alive; the OS closes it at exit.
     idle.unref();
   };
+  const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
+    try {
+      const file = await acquire();
+      let filled = 0;
+      while (filled < target.length) {
+        const { bytesRead } = await file.read(target, filled, target.length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled;
+    } finally {
+      release();
+    }
+  };
   return {
     uri: options.uri ?? path,
     size: async () => {
@@ -56,20 +70,11 @@ export function fileSource(
       }
     },
     read: async (offset, length) => {
-      try {
-        const file = await acquire();
-        const buffer = new Uint8Array(length);
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await file.read(buffer, filled, length - filled, offset + filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
-        return filled === length ? buffer : buffer.subarray(0, filled);
-      } finally {
-        release();
-      }
+      const buffer = new Uint8Array(length);
+      const filled = await readInto(offset, buffer);
+      return filled === length ? buffer : buffer.subarray(0, filled);
     },
+    readInto,
   };
 }
 

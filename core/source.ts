@@ -10,6 +10,11 @@ export interface RandomAccessSource {
   size(): Promise<number>;
   /** Reads exactly `length` bytes at `offset`, or fewer only at the end of the object. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `target.length` bytes at `offset` into `target` (fewer only at the end of the object) and returns
+   * how many; for readers that reuse their buffers. Optional: callers fall back to `read`.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 /** A sequential stream of byte chunks (any chunk sizes). */

@@ -318,14 +318,19 @@ async function ingestInto(
       } else if (input.format === 'rosbag' || input.format === 'mcap') {
         decompressors ??= await loadDecompressors();
         const read = input.format === 'rosbag' ? readBag : readMcap;
+        // A bag's chunk buffers are reused (see `reuseBuffers`): rows that still view a batch's bytes (CAN
+        // data) go into the table buffers before the next batch is asked for.
+        const reuseBuffers = input.format === 'rosbag';
         for await (const batch of read(countedSource(input.source(), progress), {
           uri: input.uri,
           decompress: decompressors,
+          reuseBuffers,
         })) {
           rejects.add(batch.rejects, report);
           markDamaged(report, batch.rejects);
           report.records = (report.records ?? 0) + batch.records.length;
           await otherTopics.add(await topics.add(scrubTopic(batch.records), (t) => span.add(t)));
+          if (reuseBuffers) await topics.flush();
         }
         await topics.flush();
       } else if (input.format === 'mdf4') {
@@ -530,17 +535,30 @@ function timeSpan(): { add(t: bigint): void; first?: bigint; last?: bigint } {
 /** Reports the furthest byte read so far (for progress) while passing reads through. */
 function countedSource(source: RandomAccessSource, onBytes: (bytes: number) => void): RandomAccessSource {
   let furthest = 0;
+  const seen = (end: number): void => {
+    if (end > furthest) {
+      furthest = end;
+      onBytes(furthest);
+    }
+  };
+  const readInto = source.readInto?.bind(source);
   return {
     uri: source.uri,
     size: () => source.size(),
     read: async (offset, length) => {
       const bytes = await source.read(offset, length);
-      if (offset + bytes.length > furthest) {
-        furthest = offset + bytes.length;
-        onBytes(furthest);
-      }
+      seen(offset + bytes.length);
       return bytes;
     },
+    ...(readInto
+      ? {
+          readInto: async (offset: number, target: Uint8Array) => {
+            const filled = await readInto(offset, target);
+            seen(offset + filled);
+            return filled;
+          },
+        }
+      : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import type { Batch, Reject } from '../../core/reject.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { LogMessage, LogReadOptions } from '../rosmsg/LogMessage.js';
 import { decodeInSlices } from '../rosmsg/decodeMessages.js';
+import { ChunkBuffers } from '../rosmsg/chunkBuffers.js';
+import type { RawMessage } from '../rosmsg/RawMessage.js';
 import { BagScan } from './scanBag.js';
 
 /**
@@ -17,10 +19,17 @@ export async function* readBag(
   options: LogReadOptions,
 ): AsyncIterable<Batch<LogMessage>> {
   const uri = options.uri ?? source.uri;
-  const scan = new BagScan(source, uri, options.decompress);
+  const buffers = options.reuseBuffers ? new ChunkBuffers() : undefined;
+  const scan = new BagScan(source, uri, options.decompress, buffers);
   await scan.open();
   const rejects: Reject[] = [];
   const index = await scan.readIndex(rejects);
   const decodeOptions = { uri, blobThreshold: options.blobThreshold ?? 65536 };
-  for await (const contents of scan.chunks(index, rejects)) yield* decodeInSlices(contents, decodeOptions);
+  const passed = buffers
+    ? (messages: readonly RawMessage[]) => {
+        for (const message of messages) buffers.done(message.bytes);
+      }
+    : undefined;
+  for await (const contents of scan.chunks(index, rejects))
+    yield* decodeInSlices(contents, decodeOptions, passed);
 }

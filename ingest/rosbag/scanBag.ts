@@ -4,6 +4,7 @@ import type { RandomAccessSource } from '../../core/source.js';
 import type { Decompressors } from '../rosmsg/LogMessage.js';
 import { RawMessage, type ChunkContents, type LogChannel } from '../rosmsg/RawMessage.js';
 import { SourceWindow } from '../rosmsg/SourceWindow.js';
+import type { ChunkBuffers } from '../rosmsg/chunkBuffers.js';
 import { decompressorFor } from '../rosmsg/decompressorFor.js';
 import { mergeChunks, sortByLogTime } from '../rosmsg/mergeChunks.js';
 import { messageDecoder, type MessageDecoder } from '../rosmsg/messageDecoder.js';
@@ -43,10 +44,15 @@ export class BagScan {
   connectionCount = 0;
   chunkCount = 0;
 
+  /**
+   * @param buffers where uncompressed chunks are read, when the consumer reports the messages it is done
+   *   with (see `readBag`'s `reuseBuffers`); else each chunk gets new bytes.
+   */
   constructor(
     readonly source: RandomAccessSource,
     readonly uri: string,
     readonly decompress: Decompressors,
+    readonly buffers?: ChunkBuffers,
   ) {}
 
   /** Checks magic and bag header. Throws DecodeError on an empty file or one that is not a bag. */
@@ -54,7 +60,9 @@ export class BagScan {
     const size = await this.source.size();
     const uri = this.uri;
     if (size === 0) throw new DecodeError('rosbag: empty file (0 bytes)', { uri, offset: 0 });
-    this.window = new SourceWindow(this.source, size);
+    // With reused chunk buffers the caller copies what it keeps, and chunk data is read past the window:
+    // what the window holds (record headers, index records) is parsed before the next read.
+    this.window = new SourceWindow(this.source, size, undefined, this.buffers !== undefined);
     const magic = await this.window.read(0, BAG_MAGIC.length);
     if (String.fromCharCode(...magic) !== BAG_MAGIC) {
       throw new DecodeError('rosbag: not a ROS bag 2.0 file (bad magic)', { uri, offset: 0 });
@@ -175,9 +183,18 @@ export class BagScan {
     const uri = this.uri;
     const compression = stringField(head, 'compression') ?? 'none';
     const size = u32Field(head, 'size', uri);
-    const stored = await this.window.read(head.dataOffset, head.dataLength);
-    let data: Uint8Array;
     const compressed = compression !== 'none';
+    // An uncompressed chunk's messages are views on the bytes read: those go into a reused buffer.
+    const pooled = !compressed ? this.buffers : undefined;
+    const stored = pooled
+      ? await readPooled(
+          this.source,
+          pooled,
+          head.dataOffset,
+          Math.min(head.dataLength, this.window.size - head.dataOffset),
+        )
+      : await this.window.read(head.dataOffset, head.dataLength);
+    let data: Uint8Array;
     if (!compressed) {
       data = stored;
     } else {
@@ -323,6 +340,7 @@ export class BagScan {
     }
     // In a chunk cut by the end of the file the last record is cut too; the caller reports the cut once.
     if (head.cut === true && rejects.at(-1)?.reason === 'bad_record') rejects.pop();
+    pooled?.retain(stored, messages.length);
     return { messages: sortByLogTime(messages), rejects };
   }
 
@@ -398,4 +416,17 @@ export class BagScan {
       offset = head.end;
     }
   }
+}
+
+/** Reads `[offset, offset + length)` into a buffer from `buffers` (fewer bytes only at the end of the file). */
+async function readPooled(
+  source: RandomAccessSource,
+  buffers: ChunkBuffers,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  if (!source.readInto) return source.read(offset, length);
+  const target = buffers.take(Math.max(length, 0));
+  const filled = await source.readInto(offset, target);
+  return filled === target.length ? target : target.subarray(0, filled);
 }

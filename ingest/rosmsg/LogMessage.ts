@@ -79,4 +79,10 @@ export interface LogReadOptions {
    * CompressedImage and PointCloud2 always do. @default 65536
    */
   blobThreshold?: number;
+  /**
+   * Read uncompressed chunks into buffers that are used again once their messages are passed: a batch's
+   * messages, and every view into their bytes (decoded byte arrays, `data`), are then valid only until the
+   * next batch is asked for, so the caller copies what it keeps (ROS 1 bags). @default false
+   */
+  reuseBuffers?: boolean;
 }

@@ -9,12 +9,19 @@ export class SourceWindow {
   readonly size: number;
   private start = 0;
   private bytes: Uint8Array = new Uint8Array(0);
+  /** The buffer refilled when `reuse` is set. */
+  private buffer: Uint8Array = new Uint8Array(0);
   private readAheadEnd: number;
 
+  /**
+   * @param reuse refill one buffer rather than read into new ones (when the source can `readInto`): bytes
+   *   returned earlier are then valid only until the next read, so the caller copies what it keeps.
+   */
   constructor(
     private readonly source: RandomAccessSource,
     size: number,
     private readonly windowSize = 1 << 20,
+    private readonly reuse = false,
   ) {
     this.size = size;
     this.readAheadEnd = size;
@@ -37,14 +44,21 @@ export class SourceWindow {
     }
     if (length >= this.windowSize) return this.source.read(offset, end - offset);
     const limit = offset < this.readAheadEnd ? this.readAheadEnd : this.size;
-    const bytes = await this.source.read(
-      offset,
-      Math.max(end, Math.min(offset + this.windowSize, limit)) - offset,
-    );
+    const wanted = Math.max(end, Math.min(offset + this.windowSize, limit)) - offset;
+    const bytes = await this.fill(offset, wanted);
     // Start and bytes change together, after the read: a read that overlaps this one (a chunk fetched
     // ahead while the previous one is decoded) never sees one without the other.
     this.start = offset;
     this.bytes = bytes;
     return bytes.subarray(0, end - offset);
+  }
+
+  /** `length` bytes at `offset`, in the window's own buffer when it is reused. */
+  private async fill(offset: number, length: number): Promise<Uint8Array> {
+    if (!this.reuse || !this.source.readInto) return this.source.read(offset, length);
+    this.buffer =
+      this.buffer.byteLength >= length ? this.buffer : new Uint8Array(Math.max(length, this.windowSize));
+    const filled = await this.source.readInto(offset, this.buffer.subarray(0, length));
+    return this.buffer.subarray(0, filled);
   }
 }

@@ -79,6 +79,7 @@ const DECODE_SLICE = 1024;
 export function* decodeInSlices(
   contents: ChunkContents,
   options: { uri: string; blobThreshold: number },
+  passed?: (messages: readonly RawMessage[]) => void,
 ): Iterable<Batch<LogMessage>> {
   const { messages } = contents;
   for (let at = 0; at === 0 || at < messages.length; at += DECODE_SLICE) {
@@ -88,5 +89,7 @@ export function* decodeInSlices(
         : { messages: messages.slice(at, at + DECODE_SLICE), rejects: at === 0 ? contents.rejects : [] };
     const batch = decodeMessages(slice, options);
     if (batch.records.length > 0 || batch.rejects.length > 0) yield batch;
+    // The caller asked for the next batch: it is done with this slice's messages.
+    passed?.(slice.messages);
   }
 }
