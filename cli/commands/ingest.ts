@@ -77,6 +77,10 @@ export const ingestCommand: Command = {
         `ingest: --rows-per-file must be a positive integer, got '${String(options['rows-per-file'])}'`,
       );
     }
+    const paths = positionals.map((p) => localOrS3(ctx.cwd, p));
+    // Large local files are hashed on another core while the readers and the lake code load.
+    const { digestEarly } = await import('../../ingest/inputs/digestFile.js');
+    digestEarly(paths.filter((p) => !p.startsWith('s3://')));
     const pseudonymKey = await pseudonymKeyFrom(ctx, options);
     const vehicle = typeof options.vehicle === 'string' ? options.vehicle : 'unknown';
     const store = await openLake(ctx, options);
@@ -84,7 +88,7 @@ export const ingestCommand: Command = {
     const { ingestPaths } = await import('../../ingest/ingestPaths.js');
     const report = await ingestPaths({
       store,
-      paths: positionals.map((p) => localOrS3(ctx.cwd, p)),
+      paths,
       dbcs: stringList(options.dbc).map((spec) => parseDbcSpec(spec, ctx.cwd)),
       vehicle,
       ...(pseudonymKey ? { pseudonymKey } : {}),
