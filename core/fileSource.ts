@@ -89,3 +89,34 @@ export function fileStream(
   const raw = createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 20 });
   return options.gzip ? raw.pipe(createGunzip()) : raw;
 }
+
+/**
+ * Streams a local file through two buffers used in turn: the next read runs while the caller works on the
+ * current chunk, and no chunk is fresh memory (first touches of fresh pages are slow on the virtual
+ * machines adlake runs on: a 223 MB candump log took 0.3-0.6 s longer through a read stream). A chunk is
+ * valid only until the next one is asked for: for readers that copy what they keep.
+ */
+export async function* fileChunks(path: string, chunkBytes = 1 << 20): ByteStream {
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw isNodeError(error) && error.code === 'ENOENT'
+      ? new NotFoundError(`no such file: ${path}`, { uri: path }, { cause: error })
+      : error;
+  });
+  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
+  let current = 0;
+  let position = 0;
+  let next = handle.read(buffers[0] as Uint8Array, 0, chunkBytes, 0);
+  try {
+    for (;;) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      current ^= 1;
+      next = handle.read(buffers[current] as Uint8Array, 0, chunkBytes, position);
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await handle.close();
+  }
+}

@@ -53,6 +53,8 @@ export interface IngestInput {
   format: InputFormat;
   /** The bytes in order, gunzipped when the file is gzip-compressed. */
   stream(): ByteStream;
+  /** `stream` through reused buffers where cheaper; see `RawInput.reusedChunks`. */
+  reusedChunks?(): ByteStream;
   /** Random access to the raw bytes (for binary formats with an index). */
   source(): RandomAccessSource;
 }
@@ -577,13 +579,12 @@ async function* readCan(
   inflate: (bytes: Uint8Array) => Uint8Array,
   onBytes: (bytes: number) => void,
 ): AsyncIterable<Batch<CanFrame>> {
-  // BLF reads from the random-access source; text logs stream (gunzipped already).
-  const log = await openCanLog(
-    input.format === 'blf' ? input.source() : countBytes(input.stream(), onBytes),
-    {
-      uri: input.uri,
-      inflate,
-    },
-  );
+  // BLF reads from the random-access source; text logs stream (gunzipped already). The candump parser
+  // copies what it keeps (frame data into its own slabs), so it may read through reused buffers.
+  const stream = (input.format === 'candump' ? input.reusedChunks?.() : undefined) ?? input.stream();
+  const log = await openCanLog(input.format === 'blf' ? input.source() : countBytes(stream, onBytes), {
+    uri: input.uri,
+    inflate,
+  });
   yield* log.batches;
 }

@@ -191,14 +191,18 @@ export async function ingestPaths(options: IngestPathsOptions): Promise<IngestRe
         ...(options.expectedTopics ? { expectedTopics: options.expectedTopics } : {}),
         dbcs,
         inflate: (bytes) => new Uint8Array(inflateSync(bytes)),
-        inputs: data.map(({ input, format }) => ({
-          uri: input.uri,
-          bytes: input.bytes,
-          sha256: input.sha256,
-          format,
-          stream: () => input.stream(),
-          source: () => input.source(),
-        })),
+        inputs: data.map(({ input, format }) => {
+          const reusedChunks = input.reusedChunks?.bind(input);
+          return {
+            uri: input.uri,
+            bytes: input.bytes,
+            sha256: input.sha256,
+            format,
+            stream: () => input.stream(),
+            ...(reusedChunks ? { reusedChunks } : {}),
+            source: () => input.source(),
+          };
+        }),
         ...(progress ? { onProgress: (done: number, detail?: string) => progress.update(done, detail) } : {}),
       });
       progress?.done(`${result.rows.out.toLocaleString('en')} rows`);

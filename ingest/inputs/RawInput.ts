@@ -17,6 +17,11 @@ export interface RawInput {
   readonly head: Uint8Array;
   /** The content in order, gunzipped when gzip (text formats). */
   stream(): ByteStream;
+  /**
+   * `stream` through reused buffers, where that is cheaper (a local file that is not gzip): a chunk is valid
+   * only until the next is asked for, so only for readers that copy what they keep (the candump parser).
+   */
+  reusedChunks?(): ByteStream;
   /** The bytes as stored, for quarantine copies. */
   rawStream(): ByteStream;
   /** Random access to the bytes as stored (indexed formats read only the ranges they need). */

@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError } from '../../core/errors.js';
-import { fileSource, fileStream } from '../../core/fileSource.js';
+import { fileChunks, fileSource, fileStream } from '../../core/fileSource.js';
 import { loadDbcFile } from '../dbc/loadDbcFile.js';
 import { digestFile } from './digestFile.js';
 import { gunzipHead } from './digestStream.js';
@@ -45,6 +45,7 @@ export async function inspectLocalFile(path: string): Promise<RawInput> {
     gzip: digest.gzip,
     head,
     stream: () => fileStream(path, { gzip: digest.gzip }),
+    ...(digest.gzip ? {} : { reusedChunks: () => fileChunks(path) }),
     rawStream: () => fileStream(path),
     source: () => fileSource(path),
     parseDbc: () => loadDbcFile(path),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../core/errors.js';
-import { fileSource } from '../../core/fileSource.js';
+import { fileChunks, fileSource } from '../../core/fileSource.js';
 
 describe('fileSource', () => {
   let dir: string;
@@ -43,5 +43,32 @@ describe('fileSource', () => {
     await expect(source.read(0, 4)).rejects.toThrow(NotFoundError);
     await writeFile(path, bytes.subarray(0, 4));
     expect(await source.read(0, 4)).toEqual(bytes.subarray(0, 4));
+  });
+});
+
+describe('fileChunks', () => {
+  it('the whole file in order, through two buffers used in turn', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'adlake-chunks-'));
+    try {
+      const path = join(dir, 'log.txt');
+      const text = Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join('');
+      await writeFile(path, text);
+      const buffers = new Set<ArrayBufferLike>();
+      let read = '';
+      for await (const chunk of fileChunks(path, 64)) {
+        // Decoded before the next chunk is asked for, as the contract says.
+        read += Buffer.from(chunk).toString('latin1');
+        buffers.add(chunk.buffer);
+        expect(chunk.length).toBeLessThanOrEqual(64);
+      }
+      expect(read).toBe(text);
+      expect(buffers.size).toBe(2);
+      const readMissing = async () => {
+        for await (const chunk of fileChunks(join(dir, 'missing'))) expect(chunk).toBeUndefined();
+      };
+      await expect(readMissing()).rejects.toBeInstanceOf(NotFoundError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
