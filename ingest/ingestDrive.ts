@@ -153,7 +153,7 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   // ~0.2 s to load and compile its WebAssembly): DuckDB for inputs that can carry CAN, parquet-wasm unless
   // DuckDB takes every table the inputs can fill.
   if (options.inputs.some((input) => CAN_FORMATS.has(input.format))) native?.warm();
-  if (!native || options.inputs.some((input) => !CAN_ONLY_FORMATS.has(input.format))) encoder?.warm();
+  if (!native || options.inputs.some((input) => !NATIVE_ONLY_FORMATS.has(input.format))) encoder?.warm();
   const encoding = (table: string): { encoder?: ParquetEncoder; maxPendingFiles?: number } => {
     if (native && NATIVE_TABLES.has(table)) return { encoder: native, maxPendingFiles: 1 };
     if (!encoder) return {};
@@ -212,8 +212,8 @@ async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
-/** Input formats that hold nothing but CAN frames. */
-const CAN_ONLY_FORMATS: ReadonlySet<InputFormat> = new Set(['candump', 'asc', 'blf', 'trc']);
+/** Input formats whose rows all go to DuckDB when it runs (CAN logs) or to no table (DBCs). */
+const NATIVE_ONLY_FORMATS: ReadonlySet<InputFormat> = new Set(['candump', 'asc', 'blf', 'trc', 'dbc']);
 
 /** DuckDB's encoder thread; the fallback alone when DuckDB cannot start here (no native build). */
 async function startNativeEncoder(fallback: ParquetEncoder): Promise<ClosableEncoder> {
