@@ -249,7 +249,7 @@ class CanSignalScan {
   /** Per pair, the bus of its last row and that bus's buffer. */
   private readonly lastBus: (string | undefined)[] = [];
   private readonly lastBuffer: (SampleBuffer | undefined)[] = [];
-  private readonly busDictionaries = new WeakMap<object, (string | null)[]>();
+  private readonly dictionaryStrings = new WeakMap<object, (string | null)[]>();
   private readonly messageCodes: StringCodes;
   private readonly signalCodes: StringCodes;
 
@@ -296,6 +296,15 @@ class CanSignalScan {
     const values = value.values as Float64Array;
     const valueNulls = value.nullCount > 0;
     const label = chunkOf(batch, 'label');
+    // Labels are few strings (value tables): looked up by dictionary index, not decoded per row.
+    const labelNames = label ? this.dictionaryNames(label) : undefined;
+    const labelIndices = label?.values as Int32Array | undefined;
+    const labelAt = (r: number): string | null =>
+      !label || !label.getValid(r)
+        ? null
+        : labelNames && labelIndices
+          ? (labelNames[labelIndices[r] as number] ?? null)
+          : stringAt(label, r);
     const messageCodes = this.messageCodes.codes(columnOf(batch, 'message', uri));
     const signalCodes = this.signalCodes.codes(columnOf(batch, 'signal', uri));
     const signalCount = this.signals.size;
@@ -320,7 +329,7 @@ class CanSignalScan {
         this.lastBuffer[pair] = buffer;
       }
       const v = valueNulls && !value.getValid(r) ? NaN : (values[r] as number);
-      const text = this.withText[pair] && label ? stringAt(label, r) : null;
+      const text = this.withText[pair] && label ? labelAt(r) : null;
       buffer.push((time.values[r] as bigint) * time.scale, v, text);
     }
   }
@@ -330,15 +339,20 @@ class CanSignalScan {
    * undefined for a plain string column or one with nulls (read row by row then).
    */
   private busNames(data: Data): (string | null)[] | undefined {
+    return data.nullCount > 0 ? undefined : this.dictionaryNames(data);
+  }
+
+  /** A dictionary-coded column's strings by dictionary index, decoded once per dictionary; else undefined. */
+  private dictionaryNames(data: Data): (string | null)[] | undefined {
     const dictionary = data.dictionary;
-    if (!dictionary || data.nullCount > 0 || !(data.values instanceof Int32Array)) return undefined;
-    let names = this.busDictionaries.get(dictionary);
+    if (!dictionary || !(data.values instanceof Int32Array)) return undefined;
+    let names = this.dictionaryStrings.get(dictionary);
     if (!names) {
       names = Array.from({ length: dictionary.length }, (_, i) => {
         const text: unknown = dictionary.get(i);
         return typeof text === 'string' ? text : null;
       });
-      this.busDictionaries.set(dictionary, names);
+      this.dictionaryStrings.set(dictionary, names);
     }
     return names;
   }

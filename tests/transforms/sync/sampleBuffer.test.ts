@@ -14,6 +14,19 @@ describe('SampleBuffer', () => {
     expect(text?.[998]).toBeNull();
   });
 
+  test('many samples: grown past its capacity many times, in order, labels kept', () => {
+    const buffer = new SampleBuffer(true);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) buffer.push(BigInt(i), i * 0.5, i === n - 1 ? 'last' : null);
+    const { t, v, text } = buffer.take();
+    expect(t).toHaveLength(n);
+    expect(v).toHaveLength(n);
+    expect(t.every((x, i) => x === BigInt(i))).toBe(true);
+    expect(v.every((x, i) => x === i * 0.5)).toBe(true);
+    expect(text?.[n - 1]).toBe('last');
+    expect(buffer.take().v[n - 1]).toBe((n - 1) * 0.5);
+  });
+
   test('the first take hands over the arrays; later takes copy, so changing one does not change another', () => {
     const buffer = new SampleBuffer();
     buffer.push(1n, 1);
