@@ -102,13 +102,17 @@ function coverage(timeline: Timeline): Partial<Record<CanonicalSignal, number>> 
   for (const signal of NUMERIC_SIGNAL_NAMES) {
     const values = timeline.numeric[signal];
     if (!values) continue;
+    // Indexed loops: a typed array's iterator ran at ~35 ns per value here (5M values at 100 Hz).
     let n = 0;
-    for (const x of values) if (!Number.isNaN(x)) n++;
+    for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
     out[signal] = n / ticks;
   }
   for (const signal of TEXT_SIGNAL_NAMES) {
     const values = timeline.text[signal];
-    if (values) out[signal] = values.filter((x) => x !== null).length / ticks;
+    if (!values) continue;
+    let n = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== null) n++;
+    out[signal] = n / ticks;
   }
   return out;
 }
