@@ -80,7 +80,10 @@ export async function scanPart(
   });
 }
 
-/** Calls `use` with each row group of a part as an Arrow table (copied out of WebAssembly, or views). */
+/**
+ * Calls `use` with a part as Arrow tables (copied out of WebAssembly, or views): with `columns`, one per row
+ * group; without, the whole part at once.
+ */
 async function decodePart(
   store: ObjectStore,
   key: string,
@@ -91,7 +94,7 @@ async function decodePart(
   const bytes = await store.get(key);
   try {
     // Loaded on use: compiling its WebAssembly costs a process that never reads a part (ingest) ~0.1 s.
-    const { ParquetFile, wasmMemory } = await import('parquet-wasm');
+    const { ParquetFile, readParquet, wasmMemory } = await import('parquet-wasm');
     const { parseTable } = (await import('arrow-js-ffi')) as unknown as ArrowJsFfi;
     // Arrow C Data structs in WebAssembly memory, read in place or copied out buffer by buffer: half the
     // time of an IPC stream (serialised in wasm memory, copied out, parsed), most of which was first
@@ -106,6 +109,8 @@ async function decodePart(
         ffi.free();
       }
     };
+    // Every column: one call on the bytes (no Blob reader, which copies the ranges it reads).
+    if (columns === undefined) return take(readParquet(bytes, { batchSize: BATCH_ROWS }));
     const file = await ParquetFile.fromFile(new Blob([bytes]));
     try {
       // parquet-wasm's reader throws on a projected name the file lacks, hence the filter.
@@ -113,7 +118,7 @@ async function decodePart(
       const names = new Set(empty.schema.names);
       const options = {
         batchSize: BATCH_ROWS,
-        ...(columns ? { columns: columns.filter((name) => names.has(name)) } : {}),
+        columns: columns.filter((name) => names.has(name)),
       };
       const metadata = file.metadata();
       const groups = metadata.numRowGroups();
