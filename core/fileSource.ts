@@ -97,11 +97,7 @@ export function fileStream(
  * valid only until the next one is asked for: for readers that copy what they keep.
  */
 export async function* fileChunks(path: string, chunkBytes = 1 << 20): ByteStream {
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw isNodeError(error) && error.code === 'ENOENT'
-      ? new NotFoundError(`no such file: ${path}`, { uri: path }, { cause: error })
-      : error;
-  });
+  const handle = await openFile(path);
   const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
   let current = 0;
   let position = 0;
@@ -119,4 +115,13 @@ export async function* fileChunks(path: string, chunkBytes = 1 << 20): ByteStrea
     await next.catch(() => undefined);
     await handle.close();
   }
+}
+
+/** Opens a local file for reading; a missing file is a `NotFoundError` naming it. */
+export function openFile(path: string): Promise<FileHandle> {
+  return open(path, 'r').catch((error: unknown) => {
+    throw isNodeError(error) && error.code === 'ENOENT'
+      ? new NotFoundError(`no such file: ${path}`, { uri: path }, { cause: error })
+      : error;
+  });
 }

@@ -2,9 +2,9 @@
  * Node adapter: one pass over a local file that hashes it and keeps its first bytes for detection.
  */
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { NotFoundError, isNodeError } from '../../core/errors.js';
+import { openFile } from '../../core/fileSource.js';
 import { SNIFF_BYTES, isGzip } from '../detectFormat.js';
 import type { StreamDigest } from './digestStream.js';
 
@@ -41,11 +41,7 @@ export async function digestFile(path: string): Promise<StreamDigest> {
 }
 
 async function hashFile(path: string): Promise<StreamDigest> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw isNodeError(error) && error.code === 'ENOENT'
-      ? new NotFoundError(`no such file: ${path}`, { uri: path }, { cause: error })
-      : error;
-  });
+  const handle = await openFile(path);
   try {
     const hash = createHash('sha256');
     const buffer = new Uint8Array(READ_BYTES);
