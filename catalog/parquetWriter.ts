@@ -169,7 +169,8 @@ function writerProperties(pw: ParquetWasm, plan: WriterPlan): WriterProperties {
 /**
  * Where Parquet encoding runs. `inThreadEncoder` encodes synchronously on the calling thread;
  * `ParquetWorker` (parquetWorker.ts) encodes on another core while the caller keeps decoding;
- * `DuckdbPartEncoder` (duckdbPartEncoder.ts, on a worker thread: duckdbWorker.ts) takes columns without Arrow and encodes natively.
+ * `ColumnsWorker` (columnsWorker.ts: adlake's own encoder, columnsParquet.ts, on a worker thread) takes flat
+ * parts as column buffers, without Arrow.
  */
 export interface ParquetEncoder {
   /** Encodes an Arrow IPC stream. `ipc` is read until the promise settles; the caller may reuse it after. */

@@ -99,13 +99,12 @@ export interface IngestDriveOptions {
    */
   encoderThreads?: number;
   /**
-   * Encode `can_frames` and `can_signals` in DuckDB (see `catalog/duckdbWorker.ts`) rather than
-   * parquet-wasm. It pays where DBCs decode many `can_signals` rows (1M all-DBC frames: same wall time,
-   * 1.3 s less CPU; 5M: 12-25% less CPU), not without them: its start (a worker, loading DuckDB) made a 50 MB
-   * bag of CAN frames 0.35 s slower (2.6 against 2.25 s) and 1M undecoded candump frames 0.15 s slower.
-   * Falls back to parquet-wasm when DuckDB cannot start. @default true when DBCs are given
+   * Encode `can_frames` and `can_signals` with adlake's own Parquet encoder on a thread of its own (see
+   * `catalog/columnsWorker.ts`) rather than with the parquet-wasm threads: 2-3x less CPU per row for these
+   * tables (bench/README.md, session 5). Falls back to parquet-wasm when the thread cannot start.
+   * @default true
    */
-  nativeCanEncoder?: boolean;
+  canEncoderThread?: boolean;
 }
 
 /** What the drive's inputs produced, before the run is recorded. */
@@ -143,19 +142,19 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   const rowsPerFile = options.rowsPerFile ?? DEFAULT_ROWS_PER_PART;
   const threads = options.encoderThreads ?? defaultEncoderThreads();
   // Both start on their first part: a CAN-only drive never starts parquet-wasm threads, a drive without
-  // CAN never loads DuckDB.
+  // CAN never starts the CAN encoder's thread.
   const encoder = threads > 0 ? new LazyEncoder(() => ParquetWorker.start({ threads })) : undefined;
-  const native =
-    (options.nativeCanEncoder ?? options.dbcs.length > 0)
-      ? new LazyEncoder(() => startNativeEncoder(encoder ?? inThreadEncoder))
+  const canEncoder =
+    (options.canEncoderThread ?? true)
+      ? new LazyEncoder(() => startCanEncoder(encoder ?? inThreadEncoder))
       : undefined;
   // Start the encoders while the first part is decoded, not when it is due (a parquet-wasm thread takes
-  // ~0.2 s to load and compile its WebAssembly): DuckDB for inputs that can carry CAN, parquet-wasm unless
-  // DuckDB takes every table the inputs can fill.
-  if (options.inputs.some((input) => CAN_FORMATS.has(input.format))) native?.warm();
-  if (!native || options.inputs.some((input) => !NATIVE_ONLY_FORMATS.has(input.format))) encoder?.warm();
+  // ~0.2 s to load and compile its WebAssembly): the CAN encoder for inputs that can carry CAN,
+  // parquet-wasm unless the CAN encoder takes every table the inputs can fill.
+  if (options.inputs.some((input) => CAN_FORMATS.has(input.format))) canEncoder?.warm();
+  if (!canEncoder || options.inputs.some((input) => !CAN_ONLY_FORMATS.has(input.format))) encoder?.warm();
   const encoding = (table: string): { encoder?: ParquetEncoder; maxPendingFiles?: number } => {
-    if (native && NATIVE_TABLES.has(table)) return { encoder: native, maxPendingFiles: 1 };
+    if (canEncoder && CAN_TABLES.has(table)) return { encoder: canEncoder, maxPendingFiles: 1 };
     if (!encoder) return {};
     return { encoder: table === DRIVES.name ? startedOr(encoder, inThreadEncoder) : encoder };
   };
@@ -173,17 +172,17 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
         }),
     );
   } finally {
-    await native?.close();
+    await canEncoder?.close();
     await encoder?.close();
   }
 }
 
 /**
- * Tables whose parts DuckDB encodes: the large CAN tables, where its ENUM path pays most. (`drives`, one
+ * Tables whose parts the CAN encoder thread takes: the large CAN tables. (`drives`, one
  * row, goes to the parquet-wasm threads only if they run anyway: starting them for it cost more than it,
  * and their memory came on top of the CAN tables' at the end of a CAN-only run.)
  */
-const NATIVE_TABLES: ReadonlySet<string> = new Set([CAN_FRAMES.name, CAN_SIGNALS.name]);
+const CAN_TABLES: ReadonlySet<string> = new Set([CAN_FRAMES.name, CAN_SIGNALS.name]);
 
 /** Input formats that may hold CAN frames. */
 const CAN_FORMATS: ReadonlySet<InputFormat> = new Set([
@@ -212,14 +211,14 @@ async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
-/** Input formats whose rows all go to DuckDB when it runs (CAN logs) or to no table (DBCs). */
-const NATIVE_ONLY_FORMATS: ReadonlySet<InputFormat> = new Set(['candump', 'asc', 'blf', 'trc', 'dbc']);
+/** Input formats whose rows all go to the CAN encoder when it runs (CAN logs) or to no table (DBCs). */
+const CAN_ONLY_FORMATS: ReadonlySet<InputFormat> = new Set(['candump', 'asc', 'blf', 'trc', 'dbc']);
 
-/** DuckDB's encoder thread; the fallback alone when DuckDB cannot start here (no native build). */
-async function startNativeEncoder(fallback: ParquetEncoder): Promise<ClosableEncoder> {
+/** The columns encoder's thread; the fallback alone when it cannot start. */
+async function startCanEncoder(fallback: ParquetEncoder): Promise<ClosableEncoder> {
   try {
-    const { DuckdbWorker } = await import('../catalog/duckdbWorker.js');
-    return await DuckdbWorker.start({ fallback });
+    const { ColumnsWorker } = await import('../catalog/columnsWorker.js');
+    return await ColumnsWorker.start({ fallback });
   } catch {
     return { encode: (ipc, plan) => fallback.encode(ipc, plan), close: () => Promise.resolve() };
   }

@@ -1,10 +1,11 @@
 /**
  * Measures the lake writer's throughput (not a test: timings are not asserted anywhere).
  *
- *   npx tsx bench/micro/writeThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--duckdb] [--inline]
+ *   npx tsx bench/micro/writeThroughput.ts [--rows 4000000] [--frames 2000000] [--worker] [--columns] [--columns-thread] [--inline]
  *
- * `--worker` also measures encoding on a `ParquetWorker`, `--duckdb` on the DuckDB encoder thread
- * (`DuckdbWorker`, which ingest uses for the CAN tables); `--inline` times building the batches together
+ * `--worker` also measures encoding on a `ParquetWorker`, `--columns` adlake's own encoder in the calling
+ * thread (`ColumnsEncoder`), `--columns-thread` the same on its thread (`ColumnsWorker`, which ingest uses
+ * for the CAN tables); `--inline` times building the batches together
  * with writing them (as ingest decodes while it writes), which is where the worker's overlap shows.
  *
  * Input is realistic: the comma2k19 RAV4 candump log (135k frames of a real vehicle bus) repeated with
@@ -17,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalObjectStore } from '../../catalog/localObjectStore.js';
-import { DuckdbWorker } from '../../catalog/duckdbWorker.js';
+import { ColumnsEncoder } from '../../catalog/columnsEncoder.js';
+import { ColumnsWorker } from '../../catalog/columnsWorker.js';
 import { ParquetWorker } from '../../catalog/parquetWorker.js';
 import { inThreadEncoder } from '../../catalog/parquetWriter.js';
 import type { ParquetEncoder } from '../../catalog/parquetWriter.js';
@@ -198,7 +200,8 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '4000000' },
       frames: { type: 'string', default: '2000000' },
       worker: { type: 'boolean', default: false },
-      duckdb: { type: 'boolean', default: false },
+      'columns-thread': { type: 'boolean', default: false },
+      columns: { type: 'boolean', default: false },
       inline: { type: 'boolean', default: false },
     },
   });
@@ -218,12 +221,16 @@ async function main(): Promise<void> {
   const inline = values.inline;
   const root = await mkdtemp(join(tmpdir(), 'adlake-bench-'));
   const worker = values.worker ? await ParquetWorker.start() : undefined;
-  const duckdb = values.duckdb ? await DuckdbWorker.start({ fallback: inThreadEncoder }) : undefined;
+  const columnsThread = values['columns-thread']
+    ? await ColumnsWorker.start({ fallback: inThreadEncoder })
+    : undefined;
+  const columns = values.columns ? await ColumnsEncoder.open({ fallback: inThreadEncoder }) : undefined;
   const runs: Run[] = [];
   try {
     const encoders: [string, ParquetEncoder | undefined][] = [['in-thread', undefined]];
     if (worker) encoders.push(['worker', worker]);
-    if (duckdb) encoders.push(['duckdb', duckdb]);
+    if (columnsThread) encoders.push(['columns-thread', columnsThread]);
+    if (columns) encoders.push(['columns', columns]);
     for (const [label, encoder] of encoders) {
       // One warm-up pass so wasm and JIT compilation are not in the numbers.
       const warmup = { encoder, inline: false };
@@ -243,8 +250,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await worker?.close();
-    await duckdb?.close();
-    await rm(root, { recursive: true, force: true });
+    await columnsThread?.close();
+    if (process.env.KEEP_BENCH_LAKE) console.log(`kept ${root}`);
+    else await rm(root, { recursive: true, force: true });
   }
   for (const run of runs) {
     console.log(

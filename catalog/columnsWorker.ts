@@ -1,24 +1,22 @@
 /**
- * Node adapter: the DuckDB Parquet encoder (`duckdbPartEncoder.ts`) on a worker thread, as a
+ * Node adapter: adlake's own Parquet encoder (`columnsParquet.ts`) on a worker thread, as a
  * `ParquetEncoder` for `PartitionedTableWriter`.
  *
- * Copying a part into DuckDB (its appender, ~0.1-0.2 s per million rows) and DuckDB's COPY to Parquet
- * both run there, so the thread that decodes the input only copies the part's column arrays into shared
- * memory (a memcpy per column) and goes on. Parts that DuckDB does not take (nested columns) and Arrow
- * IPC parts go to the fallback encoder.
+ * The thread that decodes the input only copies the part's column arrays into shared memory (a memcpy
+ * per column) and goes on; encoding and zstd run on the worker. Parts that the encoder does not take
+ * (nested columns, snappy) and Arrow IPC parts go to the fallback encoder.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError, UsageError } from '../core/errors.js';
 import type { ColumnView } from './columnBuffer.js';
-import { DuckdbPartPlanner } from './duckdbPart.js';
-import type { DuckdbPart } from './duckdbPart.js';
-import type { DuckdbPartEncoderOptions } from './duckdbPartEncoder.js';
+import { planColumnsPart } from './columnsPart.js';
+import type { ColumnsPart } from './columnsPart.js';
 import type { ColumnarPart, ParquetEncoder, StagedPart, WriterPlan } from './parquetWriter.js';
 
-export interface DuckdbWorkerOptions extends DuckdbPartEncoderOptions {
-  /** Encodes the parts DuckDB does not take, and Arrow IPC parts. */
+export interface ColumnsWorkerOptions {
+  /** Encodes the parts the columns encoder does not take, and Arrow IPC parts. */
   fallback: ParquetEncoder;
 }
 
@@ -41,9 +39,8 @@ interface ErrorText {
 /** Shared buffers kept for reuse (first touches of fresh pages are slow in VMs; see `ipcBuffer.ts`). */
 const POOL_SIZE = 3;
 
-/** A `ParquetEncoder` whose columnar path encodes in DuckDB on a worker thread. Call `close()`. */
-export class DuckdbWorker implements ParquetEncoder {
-  private readonly planner = new DuckdbPartPlanner();
+/** A `ParquetEncoder` whose columnar path encodes on a worker thread. Call `close()`. */
+export class ColumnsWorker implements ParquetEncoder {
   private readonly pending = new Map<
     number,
     { resolve: (b: Uint8Array) => void; reject: (e: Error) => void; staged: () => void }
@@ -61,16 +58,16 @@ export class DuckdbWorker implements ParquetEncoder {
     worker.on('message', (reply: Reply) => this.settle(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) =>
-      this.fail(new InternalError(`DuckDB encoder thread exited with code ${code}`)),
+      this.fail(new InternalError(`Parquet encoder thread exited with code ${code}`)),
     );
     // An idle thread does not keep the process alive; one with parts in flight does.
     worker.unref();
   }
 
-  /** Starts the thread and waits until its DuckDB is open. */
-  static async start(options: DuckdbWorkerOptions): Promise<DuckdbWorker> {
-    const { fallback, ...encoderOptions } = options;
-    const worker = spawnThread(encoderOptions);
+  /** Starts the thread and waits until its encoder (zstd) is loaded. */
+  static async start(options: ColumnsWorkerOptions): Promise<ColumnsWorker> {
+    const { fallback } = options;
+    const worker = spawnThread();
     const listeners: {
       error?: (e: Error) => void;
       exit?: (code: number) => void;
@@ -80,11 +77,13 @@ export class DuckdbWorker implements ParquetEncoder {
       await new Promise<void>((resolve, reject) => {
         listeners.error = reject;
         listeners.exit = (code) =>
-          reject(new InternalError(`DuckDB encoder thread exited with code ${code}`));
+          reject(new InternalError(`Parquet encoder thread exited with code ${code}`));
         listeners.message = (reply) =>
           reply.ready
             ? resolve()
-            : reject(new InternalError(`DuckDB did not start: ${reply.failed?.message ?? 'no reply'}`));
+            : reject(
+                new InternalError(`Parquet encoder did not start: ${reply.failed?.message ?? 'no reply'}`),
+              );
         worker.once('error', listeners.error);
         worker.once('exit', listeners.exit);
         worker.once('message', listeners.message);
@@ -97,7 +96,7 @@ export class DuckdbWorker implements ParquetEncoder {
       if (listeners.exit) worker.off('exit', listeners.exit);
       if (listeners.message) worker.off('message', listeners.message);
     }
-    return new DuckdbWorker(worker, fallback);
+    return new ColumnsWorker(worker, fallback);
   }
 
   encode(ipc: Uint8Array, plan: WriterPlan): Promise<Uint8Array> {
@@ -105,9 +104,9 @@ export class DuckdbWorker implements ParquetEncoder {
   }
 
   stageColumns(part: ColumnarPart, plan: WriterPlan): Promise<StagedPart | undefined> {
-    if (this.closed) return Promise.reject(new UsageError('the DuckDB encoder is closed'));
+    if (this.closed) return Promise.reject(new UsageError('the Parquet encoder thread is closed'));
     if (this.dead) return Promise.reject(this.dead);
-    const planned = this.planner.plan(part, plan);
+    const planned = planColumnsPart(part, plan);
     if (!planned) return Promise.resolve(undefined);
     const shared = this.share(planned.views);
     const id = this.nextId++;
@@ -120,14 +119,14 @@ export class DuckdbWorker implements ParquetEncoder {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject, staged: giveBack });
     }).finally(giveBack);
-    const message: { id: number; part: DuckdbPart } = { id, part: { ...planned, views: shared.views } };
+    const message: { id: number; part: ColumnsPart } = { id, part: { ...planned, views: shared.views } };
     this.worker.postMessage(message);
     // The writer attaches its handler once this resolves; until then a failure is not unhandled.
     bytes.catch(() => undefined);
     return Promise.resolve({ bytes });
   }
 
-  /** Stops the thread (closing DuckDB); parts still encoding fail. */
+  /** Stops the thread; parts still encoding fail. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -140,7 +139,7 @@ export class DuckdbWorker implements ParquetEncoder {
       this.worker.postMessage('close');
       await closed;
     }
-    this.fail(new UsageError('the DuckDB encoder is closed'));
+    this.fail(new UsageError('the Parquet encoder thread is closed'));
     await this.worker.terminate();
   }
 
@@ -191,7 +190,7 @@ export class DuckdbWorker implements ParquetEncoder {
         case 'bytes':
           return { kind: 'bytes', offsets: i32(view.offsets), data: u8(view.data), ...valid };
         case 'values':
-          throw new InternalError('nested columns do not reach the DuckDB encoder');
+          throw new InternalError('nested columns do not reach the columns encoder');
       }
     });
     return { buffer, views: out };
@@ -228,7 +227,7 @@ export class DuckdbWorker implements ParquetEncoder {
       waiter.resolve(reply.bytes);
     } else {
       const error = new InternalError(
-        `DuckDB Parquet encoding failed: ${reply.error?.message ?? 'no reply'}${reply.error?.cause ? ` (${reply.error.cause})` : ''}`,
+        `Parquet encoding failed: ${reply.error?.message ?? 'no reply'}${reply.error?.cause ? ` (${reply.error.cause})` : ''}`,
       );
       if (reply.error?.stack) error.stack = reply.error.stack;
       waiter.reject(error);
@@ -243,17 +242,17 @@ export class DuckdbWorker implements ParquetEncoder {
 }
 
 /**
- * Starts the thread. The built package runs `duckdbEncoderThread.js`; from TypeScript sources (tests)
+ * Starts the thread. The built package runs `columnsEncoderThread.js`; from TypeScript sources (tests)
  * the thread registers tsx's loader first (`--import` in a worker's execArgv is not applied by Node 20).
  */
-function spawnThread(workerData: DuckdbPartEncoderOptions): Worker {
+function spawnThread(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./duckdbEncoderThread.js', here), { workerData });
+  if (!here.endsWith('.ts')) return new Worker(new URL('./columnsEncoderThread.js', here));
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href;
   const api = new URL('./dist/esm/api/index.mjs', tsx).href;
-  const entry = new URL('./duckdbEncoderThread.ts', here).href;
+  const entry = new URL('./columnsEncoderThread.ts', here).href;
   const source = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(source, { eval: true, workerData });
+  return new Worker(source, { eval: true });
 }
 
 function align8(bytes: number): number {

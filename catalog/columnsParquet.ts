@@ -1,0 +1,662 @@
+/**
+ * adlake's own Parquet encoder for flat parts (`columnsPart.ts`): column buffers straight to a Parquet
+ * file, without Arrow IPC, WebAssembly tables or a database in between.
+ *
+ * The ingest tables are flat: names as dictionary indices the decoder already assigned, timestamps,
+ * numbers, flags and payloads. Encoding them is mostly copying bytes and bit-packing indices; the one
+ * expensive step is zstd, which runs in WebAssembly (`zstdCompressor.ts`). Measured against parquet-wasm
+ * and DuckDB in bench/README.md (session 5).
+ *
+ * What is written (Parquet `format/README.md`, `Encodings.md`, `LogicalTypes.md`):
+ * - one row group per `rowGroupRows` rows; data pages v1 of up to 64 Ki rows (or ~1 MiB of byte
+ *   arrays), each compressed on its own;
+ * - dictionary string columns: the dictionary page holds the writer's dictionary as it is (members
+ *   unused in a row group included), data pages RLE_DICTIONARY;
+ * - fixed-width columns: the plan's DELTA_BINARY_PACKED / BYTE_STREAM_SPLIT / PLAIN, otherwise a
+ *   dictionary of the chunk's values, PLAIN once it would pass 1 MiB;
+ * - booleans and byte arrays PLAIN;
+ * - REQUIRED or OPTIONAL as the Arrow field is nullable; min/max (PLAIN-encoded, NaN ignored) and null
+ *   count per column chunk with the type-defined column order; no page index;
+ * - the Arrow schema under `ARROW:schema`, so Arrow readers get dictionary columns and field metadata.
+ */
+import { InternalError } from '../core/errors.js';
+import { ByteSink } from './byteSink.js';
+import type { ColumnView } from './columnBuffer.js';
+import type { ColumnPlan, ColumnsPart, PhysicalType } from './columnsPart.js';
+import {
+  bitWidth,
+  MAX_DELTA_RANGE,
+  writeByteStreamSplit,
+  writeDeltaBinaryPacked,
+  writeHybrid,
+  writePlainBooleans,
+  writeRle,
+} from './parquetEncodings.js';
+import { CompactWriter } from './thriftCompact.js';
+import { WordDictionary } from './wordDictionary.js';
+import type { ZstdCompressor } from './zstdCompressor.js';
+
+const MAGIC = new TextEncoder().encode('PAR1');
+const PAGE_ROWS = 262_144;
+const PAGE_BYTES = 8 << 20;
+/** Dictionary pages up to this size, as arrow-rs's default `dictionary_page_size_limit`. */
+const DICTIONARY_BYTES = 1 << 20;
+const CREATED_BY = 'adlake columnsParquet';
+
+/** parquet.thrift enums. */
+const TYPE: Record<PhysicalType, number> = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 };
+const ENCODING = { plain: 0, rle: 3, delta_binary_packed: 5, rle_dictionary: 8, byte_stream_split: 9 };
+const CODEC = { none: 0, zstd: 6 };
+const PAGE = { data: 0, dictionary: 2 };
+const REPETITION = { required: 0, optional: 1 };
+const CONVERTED = { utf8: 0, timestamp_micros: 10, int_8: 15, int_16: 16 };
+
+/** One column chunk as the footer describes it. */
+interface ChunkMeta {
+  plan: ColumnPlan;
+  encodings: number[];
+  values: number;
+  offset: number;
+  dictionaryOffset: number | undefined;
+  dataOffset: number;
+  compressed: number;
+  uncompressed: number;
+  nulls: number;
+  min: Uint8Array | undefined;
+  max: Uint8Array | undefined;
+}
+
+/** A column chunk's non-null values, gathered when the chunk has nulls (views otherwise). */
+type Values =
+  | { kind: 'int32'; values: Int32Array }
+  | { kind: 'int64'; values: BigInt64Array }
+  | { kind: 'double'; values: Float64Array }
+  | { kind: 'bool'; values: Uint8Array }
+  | { kind: 'index'; values: Int32Array; strings: readonly string[] }
+  | { kind: 'bytes'; offsets: Int32Array; data: Uint8Array; valid: Uint8Array | undefined; from: number };
+
+/**
+ * Encodes parts into Parquet files. Keeps its scratch buffers between parts: use one per thread.
+ */
+export class ColumnsParquetEncoder {
+  private readonly file = new ByteSink(1 << 20);
+  private readonly page = new ByteSink(1 << 20);
+  private readonly header = new ByteSink(256);
+  private readonly dictionary = new WordDictionary();
+  private scratch = new Float64Array(0);
+
+  constructor(private readonly zstd: ZstdCompressor | undefined) {}
+
+  /** The part as one Parquet file (bytes of its own). */
+  encode(part: ColumnsPart): Uint8Array {
+    if (part.codec === 'zstd' && !this.zstd) throw new InternalError('zstd parts need a ZstdCompressor');
+    if (!Number.isInteger(part.rowGroupRows) || part.rowGroupRows < 1) {
+      throw new InternalError(`the row group size must be a positive integer, got ${part.rowGroupRows}`);
+    }
+    const file = this.file;
+    file.reset();
+    file.append(MAGIC);
+    const groups: { rows: number; offset: number; chunks: ChunkMeta[] }[] = [];
+    for (
+      let start = 0;
+      start < part.rows || (start === 0 && groups.length === 0);
+      start += part.rowGroupRows
+    ) {
+      const rows = Math.min(part.rowGroupRows, part.rows - start);
+      const offset = file.length;
+      const chunks = part.columns.map((plan, i) =>
+        this.chunk(plan, part.views[i] as ColumnView, start, rows, part.codec),
+      );
+      groups.push({ rows, offset, chunks });
+      if (part.rows === 0) break;
+    }
+    const footerAt = file.length;
+    writeFooter(new CompactWriter(file), part, groups);
+    file.int32(file.length - footerAt);
+    file.append(MAGIC);
+    return file.view().slice();
+  }
+
+  /** Writes one column chunk (rows `[start, start + rows)`) and describes it. */
+  private chunk(
+    plan: ColumnPlan,
+    view: ColumnView,
+    start: number,
+    rows: number,
+    codec: ColumnsPart['codec'],
+  ): ChunkMeta {
+    const valid = view.valid?.subarray(start, start + rows);
+    let nulls = 0;
+    if (valid) for (let i = 0; i < rows; i++) nulls += valid[i] === 0 ? 1 : 0;
+    if (nulls > 0 && !plan.optional) {
+      throw new InternalError(`column ${plan.name} is not nullable but has ${nulls} nulls`);
+    }
+    const levels = plan.optional && nulls > 0 ? valid : undefined;
+    const values = gather(view, start, rows, levels, nulls);
+    const meta: ChunkMeta = {
+      plan,
+      encodings: [],
+      values: rows,
+      offset: this.file.length,
+      dictionaryOffset: undefined,
+      dataOffset: 0,
+      compressed: 0,
+      uncompressed: 0,
+      nulls,
+      min: undefined,
+      max: undefined,
+    };
+    if (plan.statistics) [meta.min, meta.max] = minMax(values);
+    const encodings = new Set<number>();
+    if (plan.optional) encodings.add(ENCODING.rle);
+
+    // The value encoder of this chunk: writes non-null values [from, to) (rows [fromRow, toRow)) into
+    // the page sink.
+    let writeValues: (from: number, to: number, fromRow: number, toRow: number) => void;
+    let encoding: number;
+    const dictionary =
+      plan.encoding === 'dictionary' || values.kind === 'index' ? this.dictionaryOf(values) : undefined;
+    if (dictionary) {
+      meta.dictionaryOffset = this.file.length;
+      this.page.reset();
+      dictionary.writePage(this.page);
+      this.writePage(meta, codec, PAGE.dictionary, dictionary.entries, ENCODING.plain);
+      encodings.add(ENCODING.plain);
+      encoding = ENCODING.rle_dictionary;
+      const width = Math.max(1, bitWidth(Math.max(0, dictionary.entries - 1)));
+      const indices = dictionary.indices;
+      writeValues = (from, to) => {
+        this.page.byte(width);
+        writeHybrid(this.page, indices, from, to, width);
+      };
+    } else if (plan.encoding === 'delta_binary_packed' && deltaRange(values)) {
+      encoding = ENCODING.delta_binary_packed;
+      writeValues = (from, to) =>
+        writeDeltaBinaryPacked(this.page, this.numbers(values, from, to), to - from);
+    } else if (plan.encoding === 'byte_stream_split' && values.kind === 'double') {
+      encoding = ENCODING.byte_stream_split;
+      writeValues = (from, to) =>
+        writeByteStreamSplit(this.page, bytesOf(values.values.subarray(from, to)), to - from, 8);
+    } else {
+      encoding = ENCODING.plain;
+      writeValues = (from, to, fromRow, toRow) => writePlain(this.page, values, from, to, fromRow, toRow);
+    }
+    encodings.add(encoding);
+    meta.encodings = [...encodings].sort((a, b) => a - b);
+
+    meta.dataOffset = this.file.length;
+    let value = 0;
+    for (const [from, to] of pageRanges(values, rows)) {
+      const page = this.page;
+      page.reset();
+      let count = to - from;
+      if (plan.optional) {
+        // Definition levels with their 4-byte length (data page v1); 1 = a value, 0 = null.
+        const lengthAt = page.length;
+        page.int32(0);
+        if (levels) {
+          writeHybrid(page, levels, from, to, 1);
+          count = 0;
+          for (let i = from; i < to; i++) count += levels[i] === 0 ? 0 : 1;
+        } else {
+          writeRle(page, 1, to - from, 1);
+        }
+        const length = page.length - lengthAt - 4;
+        page.bytes.set(
+          [length & 0xff, (length >>> 8) & 0xff, (length >>> 16) & 0xff, length >>> 24],
+          lengthAt,
+        );
+      }
+      if (count > 0) writeValues(value, value + count, from, to);
+      value += count;
+      this.writePage(meta, codec, PAGE.data, to - from, encoding);
+    }
+    return meta;
+  }
+
+  /** The chunk's dictionary: the view's strings, or the distinct fixed-width values if few enough. */
+  private dictionaryOf(values: Values): ChunkDictionary | undefined {
+    if (values.kind === 'index') {
+      if (values.strings.length === 0) return undefined;
+      return stringDictionary(values.values, values.strings);
+    }
+    if (values.kind !== 'int32' && values.kind !== 'int64' && values.kind !== 'double') return undefined;
+    const size = values.kind === 'int32' ? 4 : 8;
+    const array = values.values;
+    const words = new Int32Array(array.buffer, array.byteOffset, (array.length * size) / 4);
+    const built = this.dictionary.build(words, size === 4 ? 1 : 2, array.length, DICTIONARY_BYTES / size);
+    if (!built) return undefined;
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.length * size);
+    return {
+      entries: built.entries,
+      indices: built.indices,
+      writePage: (sink) => {
+        sink.reserve(built.entries * size);
+        for (let e = 0; e < built.entries; e++) {
+          const at = (built.first[e] as number) * size;
+          sink.bytes.set(bytes.subarray(at, at + size), sink.length);
+          sink.length += size;
+        }
+      },
+    };
+  }
+
+  /** Integer values `[from, to)` as numbers (for delta encoding); int64 through their 32-bit halves. */
+  private numbers(values: Values, from: number, to: number): Float64Array {
+    if (this.scratch.length < to - from) this.scratch = new Float64Array(Math.max(to - from, PAGE_ROWS));
+    const out = this.scratch;
+    if (values.kind === 'int32') {
+      out.set(values.values.subarray(from, to));
+    } else if (values.kind === 'int64') {
+      const array = values.values;
+      const words = new Int32Array(array.buffer, array.byteOffset + from * 8, (to - from) * 2);
+      for (let i = 0; i < to - from; i++)
+        out[i] = (words[2 * i + 1] as number) * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+    }
+    return out;
+  }
+
+  /** Compresses the page sink's bytes and appends header and page to the file. */
+  private writePage(
+    meta: ChunkMeta,
+    codec: ColumnsPart['codec'],
+    type: number,
+    values: number,
+    encoding: number,
+  ): void {
+    const raw = this.page.view();
+    const body = codec === 'zstd' ? (this.zstd as ZstdCompressor).compress(raw) : raw;
+    const header = this.header;
+    header.reset();
+    const w = new CompactWriter(header);
+    w.i32(1, type);
+    w.i32(2, raw.length);
+    w.i32(3, body.length);
+    if (type === PAGE.data) {
+      w.struct(5);
+      w.i32(1, values);
+      w.i32(2, encoding);
+      w.i32(3, ENCODING.rle);
+      w.i32(4, ENCODING.rle);
+      w.end();
+    } else {
+      w.struct(7);
+      w.i32(1, values);
+      w.i32(2, encoding);
+      w.end();
+    }
+    w.end();
+    this.file.append(header.view());
+    this.file.append(body);
+    meta.compressed += header.length + body.length;
+    meta.uncompressed += header.length + raw.length;
+  }
+}
+
+interface ChunkDictionary {
+  entries: number;
+  indices: Int32Array;
+  writePage(sink: ByteSink): void;
+}
+
+const utf8 = new TextEncoder();
+
+function stringDictionary(indices: Int32Array, strings: readonly string[]): ChunkDictionary {
+  return {
+    entries: strings.length,
+    indices,
+    writePage: (sink) => {
+      for (const text of strings) {
+        const bytes = utf8.encode(text);
+        sink.int32(bytes.length);
+        sink.append(bytes);
+      }
+    },
+  };
+}
+
+/** The non-null values of rows `[start, start + rows)`: views when there are no nulls. */
+function gather(
+  view: ColumnView,
+  start: number,
+  rows: number,
+  levels: Uint8Array | undefined,
+  nulls: number,
+): Values {
+  const count = rows - nulls;
+  const pick = <T extends Int32Array | Int16Array | Int8Array | BigInt64Array | Float64Array | Uint8Array>(
+    array: T,
+    out: T,
+  ): T => {
+    if (!levels) return array.subarray(start, start + rows) as T;
+    let at = 0;
+    for (let i = 0; i < rows; i++)
+      if (levels[i] !== 0) (out as Uint8Array)[at++] = (array as Uint8Array)[start + i] as number;
+    return out;
+  };
+  switch (view.kind) {
+    case 'fixed': {
+      const values = view.values;
+      if (values instanceof BigInt64Array) {
+        if (!levels) return { kind: 'int64', values: values.subarray(start, start + rows) };
+        const out = new BigInt64Array(count);
+        let at = 0;
+        for (let i = 0; i < rows; i++) if (levels[i] !== 0) out[at++] = values[start + i] as bigint;
+        return { kind: 'int64', values: out };
+      }
+      if (values instanceof Float64Array)
+        return { kind: 'double', values: pick(values, new Float64Array(count)) };
+      if (values instanceof Int32Array) return { kind: 'int32', values: pick(values, new Int32Array(count)) };
+      // int8 and int16 are INT32 in Parquet: widen.
+      const out = new Int32Array(count);
+      let at = 0;
+      for (let i = 0; i < rows; i++) if (!levels || levels[i] !== 0) out[at++] = values[start + i] as number;
+      return { kind: 'int32', values: out };
+    }
+    case 'bool':
+      return { kind: 'bool', values: pick(view.bytes, new Uint8Array(count)) };
+    case 'dictionary':
+      return { kind: 'index', values: pick(view.indices, new Int32Array(count)), strings: view.strings };
+    case 'bytes':
+      return { kind: 'bytes', offsets: view.offsets, data: view.data, valid: levels, from: start };
+    case 'values':
+      throw new InternalError('nested columns do not reach the columns encoder');
+  }
+}
+
+/** Page boundaries in rows of the chunk: 64 Ki rows, or fewer when byte arrays pass ~1 MiB. */
+function pageRanges(values: Values, rows: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  if (values.kind !== 'bytes') {
+    for (let from = 0; from < rows || from === 0; from += PAGE_ROWS) {
+      ranges.push([from, Math.min(rows, from + PAGE_ROWS)]);
+      if (rows === 0) break;
+    }
+    return ranges;
+  }
+  const { offsets, from: start } = values;
+  let from = 0;
+  while (from < rows || (from === 0 && ranges.length === 0)) {
+    let to = from;
+    const base = offsets[start + from] as number;
+    while (to < rows && to - from < PAGE_ROWS && (offsets[start + to] as number) - base < PAGE_BYTES) to++;
+    if (to === from) to = Math.min(rows, from + 1);
+    ranges.push([from, to]);
+    from = to;
+    if (rows === 0) break;
+  }
+  return ranges;
+}
+
+/** PLAIN values `[from, to)` of the non-null values, which are rows `[fromRow, toRow)` of the chunk. */
+function writePlain(
+  sink: ByteSink,
+  values: Values,
+  from: number,
+  to: number,
+  fromRow: number,
+  toRow: number,
+): void {
+  switch (values.kind) {
+    case 'int32':
+    case 'int64':
+    case 'double':
+    case 'index':
+      // Little-endian host: PLAIN is the array's own bytes.
+      sink.append(bytesOf(values.values.subarray(from, to)));
+      return;
+    case 'bool':
+      writePlainBooleans(sink, values.values.subarray(from, to), to - from);
+      return;
+    case 'bytes': {
+      const { offsets, data, valid, from: start } = values;
+      sink.reserve(
+        4 * (toRow - fromRow) + (offsets[start + toRow] as number) - (offsets[start + fromRow] as number),
+      );
+      for (let r = fromRow; r < toRow; r++) {
+        if (valid && valid[r] === 0) continue;
+        const a = offsets[start + r] as number;
+        const b = offsets[start + r + 1] as number;
+        sink.int32(b - a);
+        sink.bytes.set(data.subarray(a, b), sink.length);
+        sink.length += b - a;
+      }
+      return;
+    }
+  }
+}
+
+/** Whether delta encoding can take the values here: integers whose range is below `MAX_DELTA_RANGE`. */
+function deltaRange(values: Values): boolean {
+  if (values.kind === 'int32') return true;
+  if (values.kind !== 'int64') return false;
+  let min = Infinity;
+  let max = -Infinity;
+  const array = values.values;
+  const words = new Int32Array(array.buffer, array.byteOffset, array.length * 2);
+  for (let i = 0; i < array.length; i++) {
+    const hi = words[2 * i + 1] as number;
+    // Beyond 2^53 the halves do not make an exact number.
+    if (hi >= 0x20_0000 || hi < -0x20_0000) return false;
+    const v = hi * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return array.length === 0 || max - min < MAX_DELTA_RANGE;
+}
+
+function bytesOf(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Min and max of the non-null values, PLAIN-encoded (byte arrays without their length). */
+function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined] {
+  switch (values.kind) {
+    case 'int32': {
+      const a = values.values;
+      if (a.length === 0) return [undefined, undefined];
+      let min = a[0] as number;
+      let max = min;
+      for (let i = 1; i < a.length; i++) {
+        const v = a[i] as number;
+        if (v < min) min = v;
+        else if (v > max) max = v;
+      }
+      return [bytesOf(Int32Array.of(min)), bytesOf(Int32Array.of(max))];
+    }
+    case 'int64': {
+      const a = values.values;
+      if (a.length === 0) return [undefined, undefined];
+      // Compare through 32-bit halves: high word signed, low word unsigned (no bigint per value).
+      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+      let minAt = 0;
+      let maxAt = 0;
+      for (let i = 1; i < a.length; i++) {
+        const hi = words[2 * i + 1] as number;
+        const lo = (words[2 * i] as number) >>> 0;
+        const minHi = words[2 * minAt + 1] as number;
+        if (hi < minHi || (hi === minHi && lo < (words[2 * minAt] as number) >>> 0)) minAt = i;
+        const maxHi = words[2 * maxAt + 1] as number;
+        if (hi > maxHi || (hi === maxHi && lo > (words[2 * maxAt] as number) >>> 0)) maxAt = i;
+      }
+      return [bytesOf(a.slice(minAt, minAt + 1)), bytesOf(a.slice(maxAt, maxAt + 1))];
+    }
+    case 'double': {
+      const a = values.values;
+      let min = Infinity;
+      let max = -Infinity;
+      let seen = false;
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i] as number;
+        if (v !== v) continue;
+        seen = true;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (!seen) return [undefined, undefined];
+      // Parquet: a zero minimum is written -0.0 and a zero maximum +0.0, so either zero is in range.
+      if (min === 0) min = -0;
+      if (max === 0) max = 0;
+      return [bytesOf(Float64Array.of(min)), bytesOf(Float64Array.of(max))];
+    }
+    case 'bool': {
+      const a = values.values;
+      if (a.length === 0) return [undefined, undefined];
+      let any = 0;
+      let all = 1;
+      for (let i = 0; i < a.length; i++) {
+        any |= a[i] as number;
+        all &= a[i] as number;
+      }
+      return [Uint8Array.of(all), Uint8Array.of(any)];
+    }
+    case 'index': {
+      const { values: indices, strings } = values;
+      if (indices.length === 0 || strings.length === 0) return [undefined, undefined];
+      const used = new Uint8Array(strings.length);
+      for (let i = 0; i < indices.length; i++) used[indices[i] as number] = 1;
+      let min: Uint8Array | undefined;
+      let max: Uint8Array | undefined;
+      for (let s = 0; s < strings.length; s++) {
+        if (used[s] === 0) continue;
+        const bytes = utf8.encode(strings[s]);
+        if (!min || Buffer.compare(bytes, min) < 0) min = bytes;
+        if (!max || Buffer.compare(bytes, max) > 0) max = bytes;
+      }
+      return [min, max];
+    }
+    case 'bytes': {
+      const { offsets, data, valid, from } = values;
+      let minAt = -1;
+      let maxAt = -1;
+      const rows = valid ? valid.length : offsets.length - 1 - from;
+      for (let r = 0; r < rows; r++) {
+        if (valid && valid[r] === 0) continue;
+        const row = from + r;
+        if (minAt < 0) {
+          minAt = maxAt = row;
+          continue;
+        }
+        if (compareValues(offsets, data, row, minAt) < 0) minAt = row;
+        else if (compareValues(offsets, data, row, maxAt) > 0) maxAt = row;
+      }
+      if (minAt < 0) return [undefined, undefined];
+      const slice = (row: number) => data.slice(offsets[row], offsets[row + 1]);
+      return [slice(minAt), slice(maxAt)];
+    }
+  }
+}
+
+/** Unsigned byte-wise comparison of two byte-array values (Parquet's order for BYTE_ARRAY). */
+function compareValues(offsets: Int32Array, data: Uint8Array, a: number, b: number): number {
+  let i = offsets[a] as number;
+  const aEnd = offsets[a + 1] as number;
+  let j = offsets[b] as number;
+  const bEnd = offsets[b + 1] as number;
+  for (; i < aEnd && j < bEnd; i++, j++) {
+    const d = (data[i] as number) - (data[j] as number);
+    if (d !== 0) return d;
+  }
+  return aEnd - i - (bEnd - j);
+}
+
+/** FileMetaData (parquet.thrift): schema, row groups, `ARROW:schema`, type-defined column orders. */
+function writeFooter(
+  w: CompactWriter,
+  part: ColumnsPart,
+  groups: { rows: number; offset: number; chunks: ChunkMeta[] }[],
+): void {
+  w.i32(1, 2);
+  w.structList(2, part.columns.length + 1);
+  w.element();
+  w.string(4, 'schema');
+  w.i32(5, part.columns.length);
+  w.end();
+  for (const column of part.columns) {
+    w.element();
+    w.i32(1, TYPE[column.physical]);
+    w.i32(3, column.optional ? REPETITION.optional : REPETITION.required);
+    w.string(4, column.name);
+    const logical = column.logical;
+    if (logical?.kind === 'string') {
+      w.i32(6, CONVERTED.utf8);
+      w.struct(10);
+      w.struct(1);
+      w.end();
+      w.end();
+    } else if (logical?.kind === 'timestamp') {
+      if (logical.utc) w.i32(6, CONVERTED.timestamp_micros);
+      w.struct(10);
+      w.struct(8);
+      w.bool(1, logical.utc);
+      w.struct(2);
+      w.struct(2);
+      w.end();
+      w.end();
+      w.end();
+      w.end();
+    } else if (logical?.kind === 'int') {
+      w.i32(6, logical.bits === 8 ? CONVERTED.int_8 : CONVERTED.int_16);
+      w.struct(10);
+      w.struct(10);
+      w.i8(1, logical.bits);
+      w.bool(2, true);
+      w.end();
+      w.end();
+    }
+    w.end();
+  }
+  w.i64(3, part.rows);
+  w.structList(4, groups.length);
+  groups.forEach((group, ordinal) => {
+    w.element();
+    w.structList(1, group.chunks.length);
+    let uncompressed = 0;
+    let compressed = 0;
+    for (const chunk of group.chunks) {
+      uncompressed += chunk.uncompressed;
+      compressed += chunk.compressed;
+      w.element();
+      w.i64(2, chunk.offset);
+      w.struct(3);
+      w.i32(1, TYPE[chunk.plan.physical]);
+      w.i32List(2, chunk.encodings);
+      w.stringList(3, [chunk.plan.name]);
+      w.i32(4, CODEC[part.codec]);
+      w.i64(5, chunk.values);
+      w.i64(6, chunk.uncompressed);
+      w.i64(7, chunk.compressed);
+      w.i64(9, chunk.dataOffset);
+      if (chunk.dictionaryOffset !== undefined) w.i64(11, chunk.dictionaryOffset);
+      if (chunk.plan.statistics) {
+        w.struct(12);
+        w.i64(3, chunk.nulls);
+        if (chunk.max) w.binary(5, chunk.max);
+        if (chunk.min) w.binary(6, chunk.min);
+        w.end();
+      }
+      w.end();
+      w.end();
+    }
+    w.i64(2, uncompressed);
+    w.i64(3, group.rows);
+    w.i64(5, group.offset);
+    w.i64(6, compressed);
+    w.i16(7, ordinal);
+    w.end();
+  });
+  w.structList(5, 1);
+  w.element();
+  w.string(1, 'ARROW:schema');
+  w.string(2, part.arrowSchema);
+  w.end();
+  w.string(6, CREATED_BY);
+  w.structList(7, part.columns.length);
+  for (let i = 0; i < part.columns.length; i++) {
+    w.element();
+    w.struct(1);
+    w.end();
+    w.end();
+  }
+  w.end();
+}
