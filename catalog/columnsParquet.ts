@@ -153,6 +153,7 @@ export class ColumnsParquetEncoder {
     // The value encoder of this chunk: writes non-null values [from, to) (rows [fromRow, toRow)) into
     // the page sink.
     let writeValues: (from: number, to: number, fromRow: number, toRow: number) => void;
+    let numbers: Float64Array | undefined;
     let encoding: number;
     const dictionary =
       plan.encoding === 'dictionary' || values.kind === 'index' ? this.dictionaryOf(values) : undefined;
@@ -169,10 +170,10 @@ export class ColumnsParquetEncoder {
         this.page.byte(width);
         writeHybrid(this.page, indices, from, to, width);
       };
-    } else if (plan.encoding === 'delta_binary_packed' && deltaRange(values)) {
+    } else if (plan.encoding === 'delta_binary_packed' && (numbers = this.deltaNumbers(values))) {
       encoding = ENCODING.delta_binary_packed;
-      writeValues = (from, to) =>
-        writeDeltaBinaryPacked(this.page, this.numbers(values, from, to), to - from);
+      const all = numbers;
+      writeValues = (from, to) => writeDeltaBinaryPacked(this.page, all.subarray(from, to), to - from);
     } else if (plan.encoding === 'byte_stream_split' && values.kind === 'double') {
       encoding = ENCODING.byte_stream_split;
       writeValues = (from, to) =>
@@ -241,19 +242,33 @@ export class ColumnsParquetEncoder {
     };
   }
 
-  /** Integer values `[from, to)` as numbers (for delta encoding); int64 through their 32-bit halves. */
-  private numbers(values: Values, from: number, to: number): Float64Array {
-    if (this.scratch.length < to - from) this.scratch = new Float64Array(Math.max(to - from, PAGE_ROWS));
+  /**
+   * Integer values as numbers for delta encoding (int64 through their 32-bit halves), or undefined when
+   * their range is `MAX_DELTA_RANGE` or more (or int64 values pass 2^53): those are written PLAIN.
+   */
+  private deltaNumbers(values: Values): Float64Array | undefined {
+    if (values.kind !== 'int32' && values.kind !== 'int64') return undefined;
+    const count = values.values.length;
+    if (this.scratch.length < count) this.scratch = new Float64Array(Math.max(count, PAGE_ROWS));
     const out = this.scratch;
+    let min = Infinity;
+    let max = -Infinity;
     if (values.kind === 'int32') {
-      out.set(values.values.subarray(from, to));
-    } else if (values.kind === 'int64') {
-      const array = values.values;
-      const words = new Int32Array(array.buffer, array.byteOffset + from * 8, (to - from) * 2);
-      for (let i = 0; i < to - from; i++)
-        out[i] = (words[2 * i + 1] as number) * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+      out.set(values.values);
+      return out.subarray(0, count);
     }
-    return out;
+    const array = values.values;
+    const words = new Int32Array(array.buffer, array.byteOffset, count * 2);
+    for (let i = 0; i < count; i++) {
+      const hi = words[2 * i + 1] as number;
+      // Beyond 2^53 the halves do not make an exact number.
+      if (hi >= 0x20_0000 || hi < -0x20_0000) return undefined;
+      const v = hi * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return count === 0 || max - min < MAX_DELTA_RANGE ? out.subarray(0, count) : undefined;
   }
 
   /** Compresses the page sink's bytes and appends header and page to the file. */
@@ -323,45 +338,61 @@ function gather(
   levels: Uint8Array | undefined,
   nulls: number,
 ): Values {
-  const count = rows - nulls;
-  const pick = <T extends Int32Array | Int16Array | Int8Array | BigInt64Array | Float64Array | Uint8Array>(
-    array: T,
-    out: T,
-  ): T => {
-    if (!levels) return array.subarray(start, start + rows) as T;
-    let at = 0;
-    for (let i = 0; i < rows; i++)
-      if (levels[i] !== 0) (out as Uint8Array)[at++] = (array as Uint8Array)[start + i] as number;
-    return out;
-  };
+  const end = start + rows;
   switch (view.kind) {
     case 'fixed': {
       const values = view.values;
       if (values instanceof BigInt64Array) {
-        if (!levels) return { kind: 'int64', values: values.subarray(start, start + rows) };
-        const out = new BigInt64Array(count);
-        let at = 0;
-        for (let i = 0; i < rows; i++) if (levels[i] !== 0) out[at++] = values[start + i] as bigint;
-        return { kind: 'int64', values: out };
+        if (!levels) return { kind: 'int64', values: values.subarray(start, end) };
+        // Through the 32-bit halves: no bigint per value.
+        const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+        const out = new Int32Array((rows - nulls) * 2);
+        for (let i = 0, at = 0; i < rows; i++) {
+          if (levels[i] === 0) continue;
+          out[at++] = words[2 * (start + i)] as number;
+          out[at++] = words[2 * (start + i) + 1] as number;
+        }
+        return { kind: 'int64', values: new BigInt64Array(out.buffer) };
       }
-      if (values instanceof Float64Array)
-        return { kind: 'double', values: pick(values, new Float64Array(count)) };
-      if (values instanceof Int32Array) return { kind: 'int32', values: pick(values, new Int32Array(count)) };
-      // int8 and int16 are INT32 in Parquet: widen.
-      const out = new Int32Array(count);
-      let at = 0;
-      for (let i = 0; i < rows; i++) if (!levels || levels[i] !== 0) out[at++] = values[start + i] as number;
+      if (values instanceof Float64Array) {
+        return {
+          kind: 'double',
+          values: levels ? pickFloat64(values, start, levels, rows - nulls) : values.subarray(start, end),
+        };
+      }
+      if (values instanceof Int32Array && !levels)
+        return { kind: 'int32', values: values.subarray(start, end) };
+      // int8 and int16 are INT32 in Parquet: widened here.
+      const out = new Int32Array(rows - nulls);
+      for (let i = 0, at = 0; i < rows; i++)
+        if (!levels || levels[i] !== 0) out[at++] = values[start + i] as number;
       return { kind: 'int32', values: out };
     }
-    case 'bool':
-      return { kind: 'bool', values: pick(view.bytes, new Uint8Array(count)) };
-    case 'dictionary':
-      return { kind: 'index', values: pick(view.indices, new Int32Array(count)), strings: view.strings };
+    case 'bool': {
+      if (!levels) return { kind: 'bool', values: view.bytes.subarray(start, end) };
+      const out = new Uint8Array(rows - nulls);
+      for (let i = 0, at = 0; i < rows; i++) if (levels[i] !== 0) out[at++] = view.bytes[start + i] as number;
+      return { kind: 'bool', values: out };
+    }
+    case 'dictionary': {
+      if (!levels) return { kind: 'index', values: view.indices.subarray(start, end), strings: view.strings };
+      const out = new Int32Array(rows - nulls);
+      const indices = view.indices;
+      for (let i = 0, at = 0; i < rows && at < out.length; i++)
+        if (levels[i] !== 0) out[at++] = indices[start + i] as number;
+      return { kind: 'index', values: out, strings: view.strings };
+    }
     case 'bytes':
       return { kind: 'bytes', offsets: view.offsets, data: view.data, valid: levels, from: start };
     case 'values':
       throw new InternalError('nested columns do not reach the columns encoder');
   }
+}
+
+function pickFloat64(values: Float64Array, start: number, levels: Uint8Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0, at = 0; at < count; i++) if (levels[i] !== 0) out[at++] = values[start + i] as number;
+  return out;
 }
 
 /** Page boundaries in rows of the chunk: 64 Ki rows, or fewer when byte arrays pass ~1 MiB. */
@@ -410,39 +441,31 @@ function writePlain(
       return;
     case 'bytes': {
       const { offsets, data, valid, from: start } = values;
-      sink.reserve(
-        4 * (toRow - fromRow) + (offsets[start + toRow] as number) - (offsets[start + fromRow] as number),
-      );
+      const a0 = offsets[start + fromRow] as number;
+      sink.reserve(4 * (toRow - fromRow) + (offsets[start + toRow] as number) - a0);
+      const out = sink.bytes;
+      let at = sink.length;
       for (let r = fromRow; r < toRow; r++) {
         if (valid && valid[r] === 0) continue;
         const a = offsets[start + r] as number;
         const b = offsets[start + r + 1] as number;
-        sink.int32(b - a);
-        sink.bytes.set(data.subarray(a, b), sink.length);
-        sink.length += b - a;
+        const length = b - a;
+        out[at] = length & 0xff;
+        out[at + 1] = (length >>> 8) & 0xff;
+        out[at + 2] = (length >>> 16) & 0xff;
+        out[at + 3] = length >>> 24;
+        at += 4;
+        // Payloads are short (CAN: at most 64 bytes): a loop beats a subarray object per value.
+        if (length <= 64) for (let k = a; k < b; k++) out[at++] = data[k] as number;
+        else {
+          out.set(data.subarray(a, b), at);
+          at += length;
+        }
       }
+      sink.length = at;
       return;
     }
   }
-}
-
-/** Whether delta encoding can take the values here: integers whose range is below `MAX_DELTA_RANGE`. */
-function deltaRange(values: Values): boolean {
-  if (values.kind === 'int32') return true;
-  if (values.kind !== 'int64') return false;
-  let min = Infinity;
-  let max = -Infinity;
-  const array = values.values;
-  const words = new Int32Array(array.buffer, array.byteOffset, array.length * 2);
-  for (let i = 0; i < array.length; i++) {
-    const hi = words[2 * i + 1] as number;
-    // Beyond 2^53 the halves do not make an exact number.
-    if (hi >= 0x20_0000 || hi < -0x20_0000) return false;
-    const v = hi * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return array.length === 0 || max - min < MAX_DELTA_RANGE;
 }
 
 function bytesOf(array: ArrayBufferView): Uint8Array {
