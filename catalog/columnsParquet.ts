@@ -208,7 +208,8 @@ export class ColumnsParquetEncoder {
           lengthAt,
         );
       }
-      if (count > 0) writeValues(value, value + count, from, to);
+      // Even with no value (a page of nulls): readers expect the dictionary bit width or the delta header.
+      writeValues(value, value + count, from, to);
       value += count;
       this.writePage(meta, codec, PAGE.data, to - from, encoding);
     }
@@ -226,7 +227,7 @@ export class ColumnsParquetEncoder {
     const array = values.values;
     const words = new Int32Array(array.buffer, array.byteOffset, (array.length * size) / 4);
     const built = this.dictionary.build(words, size === 4 ? 1 : 2, array.length, DICTIONARY_BYTES / size);
-    if (!built) return undefined;
+    if (!built || built.entries === 0) return undefined;
     const bytes = new Uint8Array(array.buffer, array.byteOffset, array.length * size);
     return {
       entries: built.entries,

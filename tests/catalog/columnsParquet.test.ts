@@ -157,6 +157,20 @@ describe('columnsParquet', () => {
           field: nullable('blob', new Binary()),
           view: { kind: 'bytes', offsets: blobOffsets, data: blob, valid: valid(n, 10) },
         },
+        // Pages of nulls only (whole row groups of them).
+        {
+          field: nullable('none', new Float64()),
+          view: { kind: 'fixed', values: new Float64Array(n), valid: new Uint8Array(n) },
+        },
+        {
+          field: nullable('nolabel', new Dictionary(new Utf8(), new Int32())),
+          view: {
+            kind: 'dictionary',
+            indices: new Int32Array(n),
+            strings: ['x'],
+            valid: Uint8Array.from({ length: n }, (_, i) => (i >= 900 ? 1 : 0)),
+          },
+        },
         {
           field: nullable('local', new TimestampMicrosecond()),
           view: {
@@ -205,6 +219,8 @@ describe('columnsParquet', () => {
       expect(row.name).toBe(isNull(i, 6) ? null : strings[i % 4]);
       expect(row.text).toBe(isNull(i, 9) ? null : text[i]);
       if (!isNull(i, 13)) expect(Object.is(row.f64, doubles[i])).toBe(true);
+      expect(row.none).toBeNull();
+      expect(row.nolabel).toBe(i >= 900 ? 'x' : null);
     });
     const schema = await duck.rows(
       `SELECT name, type, repetition_type, logical_type FROM parquet_schema(${sqlString(path)}) WHERE name <> 'schema'`,

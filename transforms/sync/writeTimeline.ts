@@ -1,7 +1,9 @@
 /**
  * Writes a drive's timeline to the `timeseries` table. Re-running a drive replaces its parts.
  */
+import { ColumnsEncoder } from '../../catalog/columnsEncoder.js';
 import type { ObjectStore } from '../../catalog/objectStore.js';
+import { inThreadEncoder } from '../../catalog/parquetWriter.js';
 import { PartitionedTableWriter } from '../../catalog/tableWriter.js';
 import type { PartitionedTableWriterOptions, WrittenFile } from '../../catalog/tableWriter.js';
 import type { Timeline } from '../timeline.js';
@@ -32,6 +34,7 @@ export async function writeTimeline(
 ): Promise<WrittenFile[]> {
   const writer = new PartitionedTableWriter({
     ...options,
+    encoder: options.encoder ?? (await ColumnsEncoder.open({ fallback: inThreadEncoder })),
     rowsPerFile: options.rowsPerFile ?? TIMESERIES_ROWS_PER_FILE,
     store,
     table: TIMESERIES,
