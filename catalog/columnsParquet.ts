@@ -146,14 +146,15 @@ export class ColumnsParquetEncoder {
       min: undefined,
       max: undefined,
     };
-    if (plan.statistics) [meta.min, meta.max] = minMax(values);
+    // Delta-encoded integers are converted to numbers first; their bounds come with them.
+    const delta = plan.encoding === 'delta_binary_packed' ? this.deltaNumbers(values) : undefined;
+    if (plan.statistics) [meta.min, meta.max] = delta ? delta.bounds : minMax(values);
     const encodings = new Set<number>();
     if (plan.optional) encodings.add(ENCODING.rle);
 
     // The value encoder of this chunk: writes non-null values [from, to) (rows [fromRow, toRow)) into
     // the page sink.
     let writeValues: (from: number, to: number, fromRow: number, toRow: number) => void;
-    let numbers: Float64Array | undefined;
     let encoding: number;
     const dictionary =
       plan.encoding === 'dictionary' || values.kind === 'index' ? this.dictionaryOf(values) : undefined;
@@ -170,9 +171,9 @@ export class ColumnsParquetEncoder {
         this.page.byte(width);
         writeHybrid(this.page, indices, from, to, width);
       };
-    } else if (plan.encoding === 'delta_binary_packed' && (numbers = this.deltaNumbers(values))) {
+    } else if (delta) {
       encoding = ENCODING.delta_binary_packed;
-      const all = numbers;
+      const all = delta.numbers;
       writeValues = (from, to) => writeDeltaBinaryPacked(this.page, all.subarray(from, to), to - from);
     } else if (plan.encoding === 'byte_stream_split' && values.kind === 'double') {
       encoding = ENCODING.byte_stream_split;
@@ -247,7 +248,9 @@ export class ColumnsParquetEncoder {
    * Integer values as numbers for delta encoding (int64 through their 32-bit halves), or undefined when
    * their range is `MAX_DELTA_RANGE` or more (or int64 values pass 2^53): those are written PLAIN.
    */
-  private deltaNumbers(values: Values): Float64Array | undefined {
+  private deltaNumbers(
+    values: Values,
+  ): { numbers: Float64Array; bounds: [Uint8Array | undefined, Uint8Array | undefined] } | undefined {
     if (values.kind !== 'int32' && values.kind !== 'int64') return undefined;
     const count = values.values.length;
     if (this.scratch.length < count) this.scratch = new Float64Array(Math.max(count, PAGE_ROWS));
@@ -255,21 +258,33 @@ export class ColumnsParquetEncoder {
     let min = Infinity;
     let max = -Infinity;
     if (values.kind === 'int32') {
-      out.set(values.values);
-      return out.subarray(0, count);
+      const array = values.values;
+      for (let i = 0; i < count; i++) {
+        const v = array[i] as number;
+        out[i] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    } else {
+      const array = values.values;
+      const words = new Int32Array(array.buffer, array.byteOffset, count * 2);
+      for (let i = 0; i < count; i++) {
+        const hi = words[2 * i + 1] as number;
+        // Beyond 2^53 the halves do not make an exact number.
+        if (hi >= 0x20_0000 || hi < -0x20_0000) return undefined;
+        const v = hi * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+        out[i] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
     }
-    const array = values.values;
-    const words = new Int32Array(array.buffer, array.byteOffset, count * 2);
-    for (let i = 0; i < count; i++) {
-      const hi = words[2 * i + 1] as number;
-      // Beyond 2^53 the halves do not make an exact number.
-      if (hi >= 0x20_0000 || hi < -0x20_0000) return undefined;
-      const v = hi * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
-      out[i] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    return count === 0 || max - min < MAX_DELTA_RANGE ? out.subarray(0, count) : undefined;
+    if (count > 0 && max - min >= MAX_DELTA_RANGE) return undefined;
+    const bound = (v: number): Uint8Array =>
+      bytesOf(values.kind === 'int32' ? Int32Array.of(v) : BigInt64Array.of(BigInt(v)));
+    return {
+      numbers: out.subarray(0, count),
+      bounds: count === 0 ? [undefined, undefined] : [bound(min), bound(max)],
+    };
   }
 
   /** Compresses the page sink's bytes and appends header and page to the file. */

@@ -30,6 +30,11 @@ export function writeHybrid(
   let i = from;
   while (i < to) {
     const value = values[i] as number;
+    // A run worth RLE has its eighth value equal to its first: one compare per value where runs are rare.
+    if (i + MIN_RLE_RUN - 1 >= to || values[i + MIN_RLE_RUN - 1] !== value) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < to && values[j] === value) j++;
     if (j - i >= MIN_RLE_RUN) {
