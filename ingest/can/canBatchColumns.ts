@@ -10,14 +10,20 @@ import type { CanFrame } from './frame.js';
 export class Interner<K = string> {
   readonly dictionary: string[] = [];
   private readonly index = new Map<K, number>();
+  // Consecutive frames mostly share a bus (and a message's frames their message): the last key is kept.
+  private lastKey: K | undefined;
+  private lastId = -1;
 
   id(key: K, text: string): number {
+    if (key === this.lastKey) return this.lastId;
     let i = this.index.get(key);
     if (i === undefined) {
       i = this.dictionary.length;
       this.dictionary.push(text);
       this.index.set(key, i);
     }
+    this.lastKey = key;
+    this.lastId = i;
     return i;
   }
 }
