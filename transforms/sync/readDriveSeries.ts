@@ -305,6 +305,8 @@ class CanSignalScan {
         : labelNames && labelIndices
           ? (labelNames[labelIndices[r] as number] ?? null)
           : stringAt(label, r);
+    const timeWords = new Int32Array(time.values.buffer, time.values.byteOffset, rows * 2);
+    const scale = Number(time.scale);
     const messageCodes = this.messageCodes.codes(columnOf(batch, 'message', uri));
     const signalCodes = this.signalCodes.codes(columnOf(batch, 'signal', uri));
     const signalCount = this.signals.size;
@@ -330,7 +332,7 @@ class CanSignalScan {
       }
       const v = valueNulls && !value.getValid(r) ? NaN : (values[r] as number);
       const text = this.withText[pair] && label ? labelAt(r) : null;
-      buffer.push((time.values[r] as bigint) * time.scale, v, text);
+      buffer.pushScaled(timeWords, r, scale, v, text);
     }
   }
 

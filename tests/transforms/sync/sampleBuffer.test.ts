@@ -38,4 +38,30 @@ describe('SampleBuffer', () => {
     expect(first.v).toHaveLength(2);
     expect(() => buffer.push(3n, 3)).toThrow(InternalError);
   });
+
+  test('pushScaled scales int64 times exactly without bigints, across the 32-bit carry and before 1970', () => {
+    const times = BigInt64Array.of(
+      0n,
+      1_718_000_000_123_456n,
+      -1n,
+      -86_400_000_000n,
+      0xffff_ffffn,
+      0x1_0000_0000n * 7n + 0xffff_fff0n,
+      9_000_000_000_000_000n,
+    );
+    const words = new Int32Array(times.buffer);
+    for (const scale of [1, 1000, 1_000_000]) {
+      const buffer = new SampleBuffer(true);
+      times.forEach((_, row) => buffer.pushScaled(words, row, scale, row, `r${row}`));
+      const { t, v, text } = buffer.take();
+      const limit = 2n ** 63n;
+      const expected = [...times].map((x) => BigInt.asIntN(64, x * BigInt(scale)));
+      // Products past int64 wrap like any int64 store; the in-range ones must be exact.
+      expect([...t].filter((_, i) => (times[i] as bigint) * BigInt(scale) < limit)).toEqual(
+        expected.filter((_, i) => (times[i] as bigint) * BigInt(scale) < limit),
+      );
+      expect([...v]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(text?.[6]).toBe('r6');
+    }
+  });
 });
