@@ -64,4 +64,17 @@ describe('SampleBuffer', () => {
       expect(text?.[6]).toBe('r6');
     }
   });
+
+  test('reserve grows once and keeps the samples', () => {
+    const buffer = new SampleBuffer();
+    for (let i = 0; i < 300; i++) buffer.push(BigInt(i), i);
+    buffer.reserve(10_000);
+    buffer.reserve(10); // never shrinks
+    for (let i = 300; i < 10_000; i++) buffer.push(BigInt(i), i);
+    const { t, v } = buffer.take();
+    expect(t).toHaveLength(10_000);
+    expect(t.buffer.byteLength).toBe(10_000 * 8);
+    expect(v.every((x, i) => x === i)).toBe(true);
+    expect(t[9_999]).toBe(9_999n);
+  });
 });
