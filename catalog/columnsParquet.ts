@@ -19,6 +19,7 @@
  *   count per column chunk with the type-defined column order; no page index;
  * - the Arrow schema under `ARROW:schema`, so Arrow readers get dictionary columns and field metadata.
  */
+import { VERSION } from '../cli/version.js';
 import { InternalError } from '../core/errors.js';
 import { ByteSink } from './byteSink.js';
 import type { ColumnView } from './columnBuffer.js';
@@ -41,7 +42,11 @@ const PAGE_ROWS = 262_144;
 const PAGE_BYTES = 8 << 20;
 /** Dictionary pages up to this size, as arrow-rs's default `dictionary_page_size_limit`. */
 const DICTIONARY_BYTES = 1 << 20;
-const CREATED_BY = 'adlake columnsParquet';
+/**
+ * `<application> version <version>`: the form parquet-mr parses; a `created_by` it cannot parse makes it
+ * ignore BYTE_ARRAY statistics (PARQUET-251).
+ */
+const CREATED_BY = `adlake version ${VERSION}`;
 
 /** parquet.thrift enums. */
 const TYPE: Record<PhysicalType, number> = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 };

@@ -281,6 +281,9 @@ describe('columnsParquet', () => {
     expect(byColumn.s).toEqual(['b', 'c', 0n]);
     expect(byColumn.x).toEqual(['-0.0', '2.5', 1n]);
     expect(byColumn.off).toEqual([null, null, null]);
+    // A created_by parquet-mr can parse, or Spark ignores the byte-array statistics (PARQUET-251).
+    const [file] = await duck.rows(`SELECT created_by FROM parquet_file_metadata(${sqlString(path)})`);
+    expect(String(file?.created_by)).toMatch(/^adlake version \d+\.\d+\.\d+$/);
     // Row-group pruning uses them: DuckDB answers from the statistics and the rows alike.
     const [range] = await duck.rows(
       `SELECT epoch_us(min(t)) AS lo, epoch_us(max(t)) AS hi, min(d) AS dlo, max(d) AS dhi FROM read_parquet(${sqlString(path)})`,
