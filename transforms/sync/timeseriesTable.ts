@@ -136,5 +136,7 @@ export function timelineToBatch(
 
 /** The values as they are when none is NaN; else the same array with its NaN rows written as NULL (no copy). */
 function nanToNull(values: Float64Array): Float64Column {
-  return values.some(Number.isNaN) ? { nanAsNull: values } : values;
+  // A plain loop: `some(Number.isNaN)` calls a function per value (~0.1 s per hour at 100 Hz).
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return { nanAsNull: values };
+  return values;
 }
