@@ -1,6 +1,6 @@
 import type { PartitionedTableWriter } from '../catalog/tableWriter.js';
 import type { CanFramesBatch, CanSignalsBatch } from '../catalog/tables.js';
-import { Interner, SignalColumns, canFrameColumns } from './can/canBatchColumns.js';
+import { FrameColumns, Interner, SignalColumns } from './can/canBatchColumns.js';
 import type { CanFrame } from './can/frame.js';
 import { compileDecoder, type CanDecoder } from './dbc/compileDecoder.js';
 import type { DbcDatabase } from './dbc/model.js';
@@ -38,6 +38,7 @@ export class CanTables {
   private readonly busDecoders = new Map<string, CanDecoder[]>();
   private readonly buses = new Interner();
   private readonly sink = new SignalColumns(this.buses);
+  private readonly frameColumns = new FrameColumns(this.buses);
   private readonly undecoded = new Set<number>();
 
   constructor(
@@ -61,7 +62,8 @@ export class CanTables {
         counts.undecodedIds = this.undecoded.size;
       }
     }
-    await this.frames.append(canFrameColumns(batch, this.buses));
+    // Both batches view reused arrays: each append is awaited before the next batch is built.
+    await this.frames.append(this.frameColumns.columns(batch));
     if (this.sink.rows > 0) {
       counts.signals += this.sink.rows;
       await this.signals.append(this.sink.take());

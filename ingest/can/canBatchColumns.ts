@@ -28,48 +28,73 @@ export class Interner<K = string> {
   }
 }
 
-/** Builds the `can_frames` columns of one batch of frames without per-row objects. */
-export function canFrameColumns(frames: readonly CanFrame[], buses: Interner): CanFramesBatch {
-  const n = frames.length;
-  const t = new BigInt64Array(n);
-  const bus = new Int32Array(n);
-  const id = new Int32Array(n);
-  const dlc = new Int8Array(n);
-  const flags = new Uint8Array(n * 6);
-  const offsets = new Int32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += (frames[i] as CanFrame).data.length;
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const f = frames[i] as CanFrame;
-    t[i] = f.t;
-    bus[i] = buses.id(f.bus, f.bus);
-    id[i] = f.id;
-    dlc[i] = f.dlc;
-    flags[i] = f.extended ? 1 : 0;
-    flags[n + i] = f.fd ? 1 : 0;
-    flags[2 * n + i] = f.brs ? 1 : 0;
-    flags[3 * n + i] = f.esi ? 1 : 0;
-    flags[4 * n + i] = f.error ? 1 : 0;
-    flags[5 * n + i] = f.remote ? 1 : 0;
-    data.set(f.data, at);
-    at += f.data.length;
-    offsets[i + 1] = at;
+/**
+ * Builds the `can_frames` columns of batches of frames without per-row objects, into arrays reused from
+ * batch to batch (fresh memory is the cost on this host, see bench/README.md): a batch's columns are
+ * valid until the next call, so append them (and await the append) first.
+ */
+export class FrameColumns {
+  private capacity = 0;
+  private t = new BigInt64Array(0);
+  private bus = new Int32Array(0);
+  private id = new Int32Array(0);
+  private dlc = new Int8Array(0);
+  private flags = new Uint8Array(0);
+  private offsets = new Int32Array(1);
+  private data = new Uint8Array(0);
+
+  constructor(private readonly buses: Interner) {}
+
+  columns(frames: readonly CanFrame[]): CanFramesBatch {
+    const n = frames.length;
+    if (n > this.capacity) this.resize(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += (frames[i] as CanFrame).data.length;
+    if (total > this.data.length) this.data = new Uint8Array(Math.max(total, this.data.length * 2));
+    const { t, bus, id, dlc, flags, offsets, data, buses } = this;
+    const c = this.capacity;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const f = frames[i] as CanFrame;
+      t[i] = f.t;
+      bus[i] = buses.id(f.bus, f.bus);
+      id[i] = f.id;
+      dlc[i] = f.dlc;
+      flags[i] = f.extended ? 1 : 0;
+      flags[c + i] = f.fd ? 1 : 0;
+      flags[2 * c + i] = f.brs ? 1 : 0;
+      flags[3 * c + i] = f.esi ? 1 : 0;
+      flags[4 * c + i] = f.error ? 1 : 0;
+      flags[5 * c + i] = f.remote ? 1 : 0;
+      const payload = f.data;
+      for (let k = 0; k < payload.length; k++) data[at + k] = payload[k] as number;
+      at += payload.length;
+      offsets[i + 1] = at;
+    }
+    return {
+      t: t.subarray(0, n),
+      bus: { indices: bus.subarray(0, n), dictionary: buses.dictionary },
+      id: id.subarray(0, n),
+      extended: flags.subarray(0, n),
+      dlc: dlc.subarray(0, n),
+      data: { offsets: offsets.subarray(0, n + 1), data: data.subarray(0, at) },
+      fd: flags.subarray(c, c + n),
+      brs: flags.subarray(2 * c, 2 * c + n),
+      esi: flags.subarray(3 * c, 3 * c + n),
+      error: flags.subarray(4 * c, 4 * c + n),
+      remote: flags.subarray(5 * c, 5 * c + n),
+    };
   }
-  return {
-    t,
-    bus: { indices: bus, dictionary: buses.dictionary },
-    id,
-    extended: flags.subarray(0, n),
-    dlc,
-    data: { offsets, data },
-    fd: flags.subarray(n, 2 * n),
-    brs: flags.subarray(2 * n, 3 * n),
-    esi: flags.subarray(3 * n, 4 * n),
-    error: flags.subarray(4 * n, 5 * n),
-    remote: flags.subarray(5 * n, 6 * n),
-  };
+
+  private resize(n: number): void {
+    this.capacity = n;
+    this.t = new BigInt64Array(n);
+    this.bus = new Int32Array(n);
+    this.id = new Int32Array(n);
+    this.dlc = new Int8Array(n);
+    this.flags = new Uint8Array(n * 6);
+    this.offsets = new Int32Array(n + 1);
+  }
 }
 
 /**
@@ -166,17 +191,20 @@ export class SignalColumns implements DecodedSignalSink {
     return id;
   }
 
-  /** The collected rows as columns (copies), and an empty collector for the next batch. */
+  /**
+   * The collected rows as columns, and an empty collector for the next batch. The columns view the
+   * collector's arrays (no copy): valid until the next `push`, so append them (and await it) first.
+   */
   take(): CanSignalsBatch {
     const n = this.length;
     const batch: CanSignalsBatch = {
-      t: this.t.slice(0, n),
-      bus: { indices: this.bus.slice(0, n), dictionary: this.buses.dictionary },
-      message: { indices: this.message.slice(0, n), dictionary: this.messages.dictionary },
-      signal: { indices: this.signal.slice(0, n), dictionary: this.signals.dictionary },
-      value: this.value.slice(0, n),
+      t: this.t.subarray(0, n),
+      bus: { indices: this.bus.subarray(0, n), dictionary: this.buses.dictionary },
+      message: { indices: this.message.subarray(0, n), dictionary: this.messages.dictionary },
+      signal: { indices: this.signal.subarray(0, n), dictionary: this.signals.dictionary },
+      value: this.value.subarray(0, n),
       ...(this.hasLabels
-        ? { label: { indices: this.label.slice(0, n), dictionary: this.labels.dictionary } }
+        ? { label: { indices: this.label.subarray(0, n), dictionary: this.labels.dictionary } }
         : {}),
     };
     this.length = 0;
