@@ -154,7 +154,9 @@ export async function ingestDrive(options: IngestDriveOptions): Promise<DriveRes
   if (options.inputs.some((input) => CAN_FORMATS.has(input.format))) canEncoder?.warm();
   if (!canEncoder || options.inputs.some((input) => !CAN_ONLY_FORMATS.has(input.format))) encoder?.warm();
   const encoding = (table: string): { encoder?: ParquetEncoder; maxPendingFiles?: number } => {
-    if (canEncoder && CAN_TABLES.has(table)) return { encoder: canEncoder, maxPendingFiles: 1 };
+    // Two parts in flight per table: the decoding thread runs on while the encoder finishes one (5M
+    // mixed frames 4.46-4.57 -> 4.32-4.40 s, +15 MB peak RSS; measured alternately).
+    if (canEncoder && CAN_TABLES.has(table)) return { encoder: canEncoder, maxPendingFiles: 2 };
     if (!encoder) return {};
     return { encoder: table === DRIVES.name ? startedOr(encoder, inThreadEncoder) : encoder };
   };
