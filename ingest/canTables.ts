@@ -39,7 +39,10 @@ export class CanTables {
   private readonly buses = new Interner();
   private readonly sink = new SignalColumns(this.buses);
   private readonly frameColumns = new FrameColumns(this.buses);
-  private readonly undecoded = new Set<number>();
+  private readonly undecodedStandard = new Uint8Array(0x800);
+  private readonly undecodedOther = new Set<number>();
+  private lastBus: string | undefined;
+  private lastDecoders: CanDecoder[] = [];
 
   constructor(
     private readonly frames: PartitionedTableWriter<CanFramesBatch>,
@@ -57,9 +60,20 @@ export class CanTables {
       if (this.decode(frame)) counts.decodedFrames += 1;
       else {
         counts.undecodedFrames += 1;
-        // Standard and extended ids are distinct: keep them apart in one number.
-        this.undecoded.add(frame.extended ? frame.id + 0x1_0000_0000 : frame.id);
-        counts.undecodedIds = this.undecoded.size;
+        // Standard ids in a bitmap (most frames of a vehicle bus), others in a set where standard and
+        // extended ids stay apart in one number.
+        if (!frame.extended && frame.id < 0x800) {
+          if (this.undecodedStandard[frame.id] === 0) {
+            this.undecodedStandard[frame.id] = 1;
+            counts.undecodedIds += 1;
+          }
+        } else {
+          const key = frame.extended ? frame.id + 0x1_0000_0000 : frame.id;
+          if (!this.undecodedOther.has(key)) {
+            this.undecodedOther.add(key);
+            counts.undecodedIds += 1;
+          }
+        }
       }
     }
     // Both batches view reused arrays: each append is awaited before the next batch is built.
@@ -71,13 +85,15 @@ export class CanTables {
   }
 
   private decode(frame: CanFrame): boolean {
-    let decoders = this.busDecoders.get(frame.bus);
+    let decoders = frame.bus === this.lastBus ? this.lastDecoders : this.busDecoders.get(frame.bus);
     if (decoders === undefined) {
       decoders = this.decoders
         .filter((d) => d.bus === undefined || d.bus === frame.bus)
         .map((d) => d.decoder);
       this.busDecoders.set(frame.bus, decoders);
     }
+    this.lastBus = frame.bus;
+    this.lastDecoders = decoders;
     for (const decoder of decoders) {
       const compiled = decoder.lookup(frame.id, frame.extended);
       if (compiled === undefined) continue;
