@@ -8,8 +8,8 @@
  * and DuckDB in bench/README.md (session 5).
  *
  * What is written (Parquet `format/README.md`, `Encodings.md`, `LogicalTypes.md`):
- * - one row group per `rowGroupRows` rows; data pages v1 of up to 64 Ki rows (or ~1 MiB of byte
- *   arrays), each compressed on its own;
+ * - one row group per `rowGroupRows` rows; data pages v1 of up to 256 Ki rows (or ~8 MiB of byte
+ *   arrays), each compressed on its own (large pages let zstd find repetition across the chunk);
  * - dictionary string columns: the dictionary page holds the writer's dictionary as it is (members
  *   unused in a row group included), data pages RLE_DICTIONARY;
  * - fixed-width columns: the plan's DELTA_BINARY_PACKED / BYTE_STREAM_SPLIT / PLAIN, otherwise a

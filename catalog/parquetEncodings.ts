@@ -165,6 +165,8 @@ function packMiniblock(sink: ByteSink, values: Float64Array, from: number, width
   const out = sink.bytes;
   let at = sink.length;
   if (width <= 24) {
+    // The loop of `writeBitPacked`, kept apart: one array type per loop keeps element access monomorphic
+    // in both hot paths (indices and levels there, Float64Array deltas here).
     let acc = 0;
     let bits = 0;
     for (let i = from; i < from + MINIBLOCK; i++) {

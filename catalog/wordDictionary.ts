@@ -41,6 +41,7 @@ export class WordDictionary {
     const indices = this.indices;
     const mask = capacity - 1;
     let entries = 0;
+    // Two copies of the probe loop, one per value width: no branch on the width per value.
     if (wordsPerValue === 1) {
       for (let i = 0; i < count; i++) {
         const word = words[i] as number;
