@@ -171,6 +171,8 @@ export class ColumnsParquetEncoder {
       encodings.add(ENCODING.plain);
       encoding = ENCODING.rle_dictionary;
       const width = Math.max(1, bitWidth(Math.max(0, dictionary.entries - 1)));
+      if (width > 24)
+        throw new InternalError(`column ${plan.name}: ${dictionary.entries} dictionary entries`);
       const indices = dictionary.indices;
       writeValues = (from, to) => {
         this.page.byte(width);
@@ -526,22 +528,9 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
       return [bytesOf(a.slice(minAt, minAt + 1)), bytesOf(a.slice(maxAt, maxAt + 1))];
     }
     case 'double': {
-      const a = values.values;
-      let min = Infinity;
-      let max = -Infinity;
-      let seen = false;
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i] as number;
-        if (v !== v) continue;
-        seen = true;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (!seen) return [undefined, undefined];
-      // Parquet: a zero minimum is written -0.0 and a zero maximum +0.0, so either zero is in range.
-      if (min === 0) min = -0;
-      if (max === 0) max = 0;
-      return [bytesOf(Float64Array.of(min)), bytesOf(Float64Array.of(max))];
+      const bounds = doubleBounds(values.values);
+      if (!bounds) return [undefined, undefined];
+      return [bytesOf(Float64Array.of(bounds[0])), bytesOf(Float64Array.of(bounds[1]))];
     }
     case 'bool': {
       const a = values.values;
@@ -589,6 +578,24 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
       return [slice(minAt), slice(maxAt)];
     }
   }
+}
+
+/**
+ * Min and max of doubles as Parquet statistics take them: NaN ignored (undefined when every value is
+ * NaN), a zero minimum as -0 and a zero maximum as +0 so that either zero is inside the bounds.
+ */
+export function doubleBounds(a: Float64Array): [number, number] | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  // A NaN compares false both ways, so it never becomes a bound.
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Still crossed: every value was NaN (or there was none).
+  if (min > max) return undefined;
+  return [min === 0 ? -0 : min, max === 0 ? 0 : max];
 }
 
 /** Unsigned byte-wise comparison of two byte-array values (Parquet's order for BYTE_ARRAY). */

@@ -26,7 +26,7 @@ import {
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import type { ColumnView } from '../../catalog/columnBuffer.js';
-import { ColumnsParquetEncoder } from '../../catalog/columnsParquet.js';
+import { ColumnsParquetEncoder, doubleBounds } from '../../catalog/columnsParquet.js';
 import { planColumnsPart } from '../../catalog/columnsPart.js';
 import { writerPlan } from '../../catalog/parquetWriter.js';
 import type { ParquetOptions } from '../../catalog/parquetWriter.js';
@@ -265,6 +265,14 @@ describe('columnsParquet', () => {
           field: new Field('off', new Int32(), false),
           view: { kind: 'fixed', values: Int32Array.of(4, 3, 2, 1, 0, -1) },
         },
+        {
+          field: new Field('allnan', new Float64(), false),
+          view: { kind: 'fixed', values: Float64Array.of(NaN, NaN, NaN, NaN, NaN, NaN) },
+        },
+        {
+          field: new Field('infs', new Float64(), false),
+          view: { kind: 'fixed', values: Float64Array.of(5, -Infinity, NaN, Infinity, 0, 1) },
+        },
       ],
       n,
       { columnStatistics: { off: 'none' } },
@@ -281,6 +289,14 @@ describe('columnsParquet', () => {
     expect(byColumn.s).toEqual(['b', 'c', 0n]);
     expect(byColumn.x).toEqual(['-0.0', '2.5', 1n]);
     expect(byColumn.off).toEqual([null, null, null]);
+    // All NaN: no bounds. Infinite bounds (DuckDB does not show them) must not let a filter skip rows.
+    expect(byColumn.allnan).toEqual([null, null, 0n]);
+    const [counts] = await duck.rows(
+      `SELECT count(*) FILTER (WHERE infs > 1e308) AS high, count(*) FILTER (WHERE infs < -1e308) AS low
+       FROM read_parquet(${sqlString(path)})`,
+    );
+    // Infinity and NaN (DuckDB orders NaN above every number).
+    expect(counts).toEqual({ high: 2n, low: 1n });
     // A created_by parquet-mr can parse, or Spark ignores the byte-array statistics (PARQUET-251).
     const [file] = await duck.rows(`SELECT created_by FROM parquet_file_metadata(${sqlString(path)})`);
     expect(String(file?.created_by)).toMatch(/^adlake version \d+\.\d+\.\d+$/);
@@ -291,6 +307,17 @@ describe('columnsParquet', () => {
     expect([range?.lo, range?.hi]).toEqual([-3n, 2n ** 40n]);
     expect(Buffer.from(range?.dlo as Uint8Array)).toEqual(Buffer.of());
     expect(Buffer.from(range?.dhi as Uint8Array)).toEqual(Buffer.of(255));
+  });
+
+  test('double bounds: NaN ignored, all-NaN none, signed zeros, infinities', () => {
+    expect(doubleBounds(Float64Array.of(NaN, NaN))).toBeUndefined();
+    expect(doubleBounds(new Float64Array(0))).toBeUndefined();
+    expect(doubleBounds(Float64Array.of(NaN, 2, NaN, -1))).toEqual([-1, 2]);
+    const [low, high] = doubleBounds(Float64Array.of(0, 0)) as [number, number];
+    expect(Object.is(low, -0) && Object.is(high, 0)).toBe(true);
+    expect(doubleBounds(Float64Array.of(Infinity))).toEqual([Infinity, Infinity]);
+    expect(doubleBounds(Float64Array.of(-Infinity))).toEqual([-Infinity, -Infinity]);
+    expect(doubleBounds(Float64Array.of(5, -Infinity, NaN, Infinity))).toEqual([-Infinity, Infinity]);
   });
 
   test('delta encoding: clock jumps and steps back are exact; a range past 2^44 falls back to PLAIN', async () => {
