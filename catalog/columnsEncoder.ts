@@ -5,6 +5,7 @@
  */
 import { ColumnsParquetEncoder } from './columnsParquet.js';
 import { planColumnsPart } from './columnsPart.js';
+import { inThreadEncoder } from './parquetWriter.js';
 import type { ColumnarPart, ParquetEncoder, StagedPart, WriterPlan } from './parquetWriter.js';
 import { ZstdCompressor } from './zstdCompressor.js';
 
@@ -24,6 +25,18 @@ export class ColumnsEncoder implements ParquetEncoder {
     return new ColumnsEncoder(new ColumnsParquetEncoder(await ZstdCompressor.open()), options.fallback);
   }
 
+  /**
+   * The process's in-thread encoder (parquet-wasm in this thread as the fallback), opened on first use:
+   * a transform of many drives instantiates zstd once and reuses the encoder's buffers.
+   */
+  static shared(): Promise<ColumnsEncoder> {
+    shared ??= ColumnsEncoder.open({ fallback: inThreadEncoder }).catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+    return shared;
+  }
+
   encode(ipc: Uint8Array, plan: WriterPlan): Promise<Uint8Array> {
     return this.fallback.encode(ipc, plan);
   }
@@ -38,3 +51,5 @@ export class ColumnsEncoder implements ParquetEncoder {
     }
   }
 }
+
+let shared: Promise<ColumnsEncoder> | undefined;

@@ -21,7 +21,7 @@
  */
 import { VERSION } from '../cli/version.js';
 import { InternalError } from '../core/errors.js';
-import { ByteSink } from './byteSink.js';
+import { ByteBuilder } from './byteBuilder.js';
 import type { ColumnView } from './columnBuffer.js';
 import type { ColumnPlan, ColumnsPart, PhysicalType } from './columnsPart.js';
 import {
@@ -84,9 +84,9 @@ type Values =
  * Encodes parts into Parquet files. Keeps its scratch buffers between parts: use one per thread.
  */
 export class ColumnsParquetEncoder {
-  private readonly file = new ByteSink(1 << 20);
-  private readonly page = new ByteSink(1 << 20);
-  private readonly header = new ByteSink(256);
+  private readonly file = new ByteBuilder(1 << 20);
+  private readonly page = new ByteBuilder(1 << 20);
+  private readonly header = new ByteBuilder(256);
   private readonly dictionary = new WordDictionary();
   private scratch = new Float64Array(0);
   private readonly gathered = new GatherScratch();
@@ -103,18 +103,16 @@ export class ColumnsParquetEncoder {
     file.reset();
     file.append(MAGIC);
     const groups: { rows: number; offset: number; chunks: ChunkMeta[] }[] = [];
-    for (
-      let start = 0;
-      start < part.rows || (start === 0 && groups.length === 0);
-      start += part.rowGroupRows
-    ) {
+    // An empty part still gets one (empty) row group, so every column has a chunk.
+    const groupCount = Math.max(1, Math.ceil(part.rows / part.rowGroupRows));
+    for (let g = 0; g < groupCount; g++) {
+      const start = g * part.rowGroupRows;
       const rows = Math.min(part.rowGroupRows, part.rows - start);
       const offset = file.length;
       const chunks = part.columns.map((plan, i) =>
         this.chunk(plan, part.views[i] as ColumnView, start, rows, part.codec),
       );
       groups.push({ rows, offset, chunks });
-      if (part.rows === 0) break;
     }
     const footerAt = file.length;
     writeFooter(new CompactWriter(file), part, groups);
@@ -335,7 +333,7 @@ export class ColumnsParquetEncoder {
 interface ChunkDictionary {
   entries: number;
   indices: Int32Array;
-  writePage(sink: ByteSink): void;
+  writePage(sink: ByteBuilder): void;
 }
 
 const utf8 = new TextEncoder();
@@ -446,31 +444,28 @@ function gather(
 
 /** Page boundaries in rows of the chunk: 256 Ki rows, or fewer when byte arrays pass ~8 MiB. */
 function pageRanges(values: Values, rows: number): [number, number][] {
+  // An empty chunk still gets one (empty) page.
+  if (rows === 0) return [[0, 0]];
   const ranges: [number, number][] = [];
   if (values.kind !== 'bytes') {
-    for (let from = 0; from < rows || from === 0; from += PAGE_ROWS) {
-      ranges.push([from, Math.min(rows, from + PAGE_ROWS)]);
-      if (rows === 0) break;
-    }
+    for (let from = 0; from < rows; from += PAGE_ROWS) ranges.push([from, Math.min(rows, from + PAGE_ROWS)]);
     return ranges;
   }
   const { offsets, from: start } = values;
-  let from = 0;
-  while (from < rows || (from === 0 && ranges.length === 0)) {
-    let to = from;
+  for (let from = 0; from < rows;) {
     const base = offsets[start + from] as number;
+    // At least one value per page, however long.
+    let to = from + 1;
     while (to < rows && to - from < PAGE_ROWS && (offsets[start + to] as number) - base < PAGE_BYTES) to++;
-    if (to === from) to = Math.min(rows, from + 1);
     ranges.push([from, to]);
     from = to;
-    if (rows === 0) break;
   }
   return ranges;
 }
 
 /** PLAIN values `[from, to)` of the non-null values, which are rows `[fromRow, toRow)` of the chunk. */
 function writePlain(
-  sink: ByteSink,
+  sink: ByteBuilder,
   values: Values,
   from: number,
   to: number,

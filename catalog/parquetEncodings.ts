@@ -1,9 +1,9 @@
 /**
- * Parquet value and level encodings, written into a `ByteSink` (Parquet `Encodings.md`): the
+ * Parquet value and level encodings, written into a `ByteBuilder` (Parquet `Encodings.md`): the
  * RLE / bit-packing hybrid (dictionary indices, definition levels), DELTA_BINARY_PACKED (timestamps and
  * other sorted integers), BYTE_STREAM_SPLIT (noisy doubles) and PLAIN booleans.
  */
-import type { ByteSink } from './byteSink.js';
+import type { ByteBuilder } from './byteBuilder.js';
 
 /** Bits needed for a non-negative integer below 2^53 (0 for 0). */
 export function bitWidth(max: number): number {
@@ -20,7 +20,7 @@ const MIN_RLE_RUN = 8;
  * the last group padded with zeros (readers stop at the page's value count).
  */
 export function writeHybrid(
-  sink: ByteSink,
+  sink: ByteBuilder,
   values: ArrayLike<number>,
   from: number,
   to: number,
@@ -52,14 +52,14 @@ export function writeHybrid(
 }
 
 /** One RLE run: the count, then the value in ceil(width / 8) little-endian bytes. */
-export function writeRle(sink: ByteSink, value: number, count: number, width: number): void {
+export function writeRle(sink: ByteBuilder, value: number, count: number, width: number): void {
   sink.varint(count * 2);
   for (let b = 0; b < width; b += 8) sink.byte((value >>> b) & 0xff);
 }
 
 /** One bit-packed run of `values[from..to)` (padded to a multiple of 8 values), LSB first. */
 function writeBitPacked(
-  sink: ByteSink,
+  sink: ByteBuilder,
   values: ArrayLike<number>,
   from: number,
   to: number,
@@ -89,7 +89,7 @@ function writeBitPacked(
 }
 
 /** PLAIN booleans: one bit per value, LSB first. `values` holds 0 or 1 per value. */
-export function writePlainBooleans(sink: ByteSink, values: Uint8Array, count: number): void {
+export function writePlainBooleans(sink: ByteBuilder, values: Uint8Array, count: number): void {
   const bytes = (count + 7) >>> 3;
   sink.reserve(bytes);
   const out = sink.bytes;
@@ -104,7 +104,12 @@ export function writePlainBooleans(sink: ByteSink, values: Uint8Array, count: nu
  * BYTE_STREAM_SPLIT of `count` values of `size` bytes: byte k of every value, then byte k + 1, ...
  * `bytes` holds the values' little-endian bytes back to back.
  */
-export function writeByteStreamSplit(sink: ByteSink, bytes: Uint8Array, count: number, size: number): void {
+export function writeByteStreamSplit(
+  sink: ByteBuilder,
+  bytes: Uint8Array,
+  count: number,
+  size: number,
+): void {
   sink.reserve(count * size);
   const out = sink.bytes;
   const at = sink.length;
@@ -129,7 +134,7 @@ export const MAX_DELTA_RANGE = 2 ** 44;
  * `MAX_DELTA_RANGE`, so every delta minus its block's minimum is exact and below 2^45. Blocks of 128 deltas in four
  * miniblocks of 32, as parquet-mr and arrow-rs write them.
  */
-export function writeDeltaBinaryPacked(sink: ByteSink, values: Float64Array, count: number): void {
+export function writeDeltaBinaryPacked(sink: ByteBuilder, values: Float64Array, count: number): void {
   sink.varint(BLOCK);
   sink.varint(MINIBLOCKS);
   sink.varint(count);
@@ -159,7 +164,7 @@ export function writeDeltaBinaryPacked(sink: ByteSink, values: Float64Array, cou
 }
 
 /** 32 values of up to 45 bits, LSB first: `width * 4` bytes. */
-function packMiniblock(sink: ByteSink, values: Float64Array, from: number, width: number): void {
+function packMiniblock(sink: ByteBuilder, values: Float64Array, from: number, width: number): void {
   const bytes = width * 4;
   sink.reserve(bytes);
   const out = sink.bytes;

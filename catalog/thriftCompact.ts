@@ -3,7 +3,7 @@
  * integers, booleans, binaries, nested structs and lists (Thrift `doc/specs/thrift-compact-protocol.md`).
  * Integers are JavaScript numbers (exact up to 2^53: file offsets and row counts stay far below).
  */
-import type { ByteSink } from './byteSink.js';
+import type { ByteBuilder } from './byteBuilder.js';
 
 /** Compact protocol type ids (field headers and list element types). */
 export const CompactType = {
@@ -25,7 +25,7 @@ export class CompactWriter {
   /** The last field id written in each open struct (field headers carry the delta). */
   private readonly lastField: number[] = [0];
 
-  constructor(readonly sink: ByteSink) {}
+  constructor(readonly sink: ByteBuilder) {}
 
   i8(id: number, value: number): void {
     this.header(id, CompactType.i8);

@@ -5,7 +5,7 @@
  * fallback, the numeric dictionary and its fallback, RLE runs at group boundaries, several row groups
  * and pages, empty parts, no compression.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -211,7 +211,6 @@ describe('columnsParquet', () => {
     });
 
     // arrow-rs: the same values, the Arrow types from ARROW:schema (dictionary, zone-less timestamp).
-    const { readFile } = await import('node:fs/promises');
     const arrow = readWithArrow(await readFile(path));
     expect(arrow).toHaveLength(n);
     arrow.forEach((row, i) => {
@@ -434,7 +433,6 @@ describe('columnsParquet', () => {
     expect(await duck.rows(`SELECT count(*) AS n FROM read_parquet(${sqlString(empty)})`)).toEqual([
       { n: 0n },
     ]);
-    const { readFile } = await import('node:fs/promises');
     expect(readWithArrow(await readFile(empty))).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@
  */
 import { ColumnsEncoder } from '../../catalog/columnsEncoder.js';
 import type { ObjectStore } from '../../catalog/objectStore.js';
-import { inThreadEncoder } from '../../catalog/parquetWriter.js';
 import { PartitionedTableWriter } from '../../catalog/tableWriter.js';
 import type { PartitionedTableWriterOptions, WrittenFile } from '../../catalog/tableWriter.js';
 import type { Timeline } from '../timeline.js';
@@ -34,7 +33,7 @@ export async function writeTimeline(
 ): Promise<WrittenFile[]> {
   const writer = new PartitionedTableWriter({
     ...options,
-    encoder: options.encoder ?? (await ColumnsEncoder.open({ fallback: inThreadEncoder })),
+    encoder: options.encoder ?? (await ColumnsEncoder.shared()),
     rowsPerFile: options.rowsPerFile ?? TIMESERIES_ROWS_PER_FILE,
     store,
     table: TIMESERIES,

@@ -3,7 +3,7 @@
  * kind of output instead of allocating per page: on this host the first write to a fresh 4 KiB page
  * costs ~15 µs (see bench/README.md, session 4), more than encoding the page's values.
  */
-export class ByteSink {
+export class ByteBuilder {
   bytes: Uint8Array;
   length = 0;
 
