@@ -15,6 +15,8 @@ export interface CommandSpec {
   stdinFile?: string;
   /** File the child's stdout is written to; else stdout is captured (up to `captureLimit`). */
   stdoutFile?: string;
+  /** The child's environment; else this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Measurement {
@@ -52,6 +54,7 @@ export async function measureCommand(spec: CommandSpec): Promise<Measurement> {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, {
       cwd: spec.cwd,
+      ...(spec.env ? { env: spec.env } : {}),
       stdio: [stdin?.fd ?? 'ignore', stdoutHandle?.fd ?? 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -41,6 +41,7 @@ import { writeTimeline } from '../transforms/sync/writeTimeline.js';
 import type { SignalSeries } from '../transforms/timeline.js';
 import { transformDrive, transformDriveWithTimeline } from '../transforms/transformDrive.js';
 import { WEATHER } from '../transforms/weather/weatherTable.js';
+import { shouldRelaunch, tunedEnvironment } from '../cli/mallocTunables.js';
 import { GNU_TIME, measureCommand } from './measureCommand.js';
 import { findRoot, int, shown, spread, table, verdict } from './reportText.js';
 
@@ -504,6 +505,8 @@ async function runMeasured(lake: string, hz: number, mode: ChildMode, nodeFlags:
     command: process.execPath,
     args: [...nodeFlags, script, '--child', mode, '--lake', lake, '--hz', String(hz)],
     cwd: process.cwd(),
+    // As `adlake` runs itself (cli/mallocTunables.ts), unless ADLAKE_NO_RELAUNCH=1 turns that off.
+    ...(shouldRelaunch(['transform']) ? { env: tunedEnvironment() } : {}),
   });
   if (run.exitCode !== 0)
     throw new Error(`${mode} child at ${hz} Hz exited ${run.exitCode}: ${run.stderrTail}`);
@@ -780,7 +783,11 @@ function pct(share: number): string {
 function stopwatch(cpu: Stages, rss: Stages): (stage: string) => number {
   let last = performance.now();
   let lastCpu = process.cpuUsage();
+  let lastFaults = process.resourceUsage().minorPageFault;
   return (stage) => {
+    const faults = process.resourceUsage().minorPageFault;
+    if (process.env.ADLAKE_BENCH_FAULTS) process.stderr.write(`${stage}: ${faults - lastFaults} faults\n`);
+    lastFaults = faults;
     const now = performance.now();
     const seconds = (now - last) / 1000;
     last = now;

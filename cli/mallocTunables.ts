@@ -1,0 +1,97 @@
+/**
+ * glibc's allocator settings for adlake's processes, and the relaunch that applies them.
+ *
+ * On Linux every first write to a fresh 4 KiB page is a page fault; on the VMs adlake is measured on (and
+ * on many cloud hosts) one costs 10-20 µs, so a step that fills 200 MB of new typed arrays spends most of
+ * its time in the kernel. Two glibc tunables cut the faults of `adlake transform` on an hour of 100 Hz
+ * driving from ~93k to ~28k and of a 5M-frame CAN ingest from ~71k to ~27k (bench/README.md):
+ *
+ * - `glibc.malloc.hugetlb=1`: the allocator asks for transparent huge pages (`madvise`), so a large typed
+ *   array is backed by 2 MiB pages: one fault where there were 512;
+ * - `glibc.malloc.arena_max=1`: every thread allocates from the main arena, which is the one the first
+ *   setting covers (threads' own arenas are 64 MiB heaps grown 4 KiB at a time).
+ *
+ * Tunables are read once, when a process starts, so the CLI starts itself again with them set (only
+ * where they mean something: glibc on Linux) unless they are set already. `ADLAKE_NO_RELAUNCH=1` turns
+ * this off, as does any `GLIBC_TUNABLES` of the caller's that names these settings.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+
+export const MALLOC_TUNABLES = ['glibc.malloc.hugetlb=1', 'glibc.malloc.arena_max=1'] as const;
+
+/** Set in the relaunched process, so that it does not start itself again. */
+const RELAUNCHED = 'ADLAKE_RELAUNCHED';
+
+/**
+ * The environment to run an adlake process in: `env` with `MALLOC_TUNABLES` added to `GLIBC_TUNABLES`
+ * (settings of the caller's for the same tunables win). Benchmarks spawn their children with it too.
+ */
+export function tunedEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const current = (env.GLIBC_TUNABLES ?? '').split(':').filter((entry) => entry !== '');
+  const named = new Set(current.map((entry) => entry.split('=')[0]));
+  const added = MALLOC_TUNABLES.filter((entry) => !named.has(entry.split('=')[0]));
+  return { ...env, GLIBC_TUNABLES: [...current, ...added].join(':'), [RELAUNCHED]: '1' };
+}
+
+/**
+ * Whether this process should start itself again with `tunedEnvironment`: on glibc Linux, for a command
+ * that does work (not `--help` or `--version`), not already relaunched, not turned off, and not when the
+ * caller set these tunables.
+ */
+export function shouldRelaunch(
+  args: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  glibc = isGlibc(),
+): boolean {
+  if (!glibc || env[RELAUNCHED] === '1' || env.ADLAKE_NO_RELAUNCH === '1') return false;
+  if (args.length === 0 || INFO_COMMANDS.has(args[0] as string) || args.some((arg) => INFO_FLAGS.has(arg)))
+    return false;
+  const named = (env.GLIBC_TUNABLES ?? '').split(':').map((entry) => entry.split('=')[0]);
+  return !MALLOC_TUNABLES.some((entry) => named.includes(entry.split('=')[0]));
+}
+
+const INFO_FLAGS = new Set(['-h', '--help', '-V', '--version']);
+const INFO_COMMANDS = new Set(['help', 'version']);
+
+/** glibc, as opposed to musl or another libc: by the C library this process has mapped. */
+function isGlibc(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    return /\/libc\.so\.6$/m.test(readFileSync('/proc/self/maps', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs this same command (`process.argv`; `args` replaces the script and its arguments) in a child with the tuned environment, passing the terminal
+ * through; resolves with its exit code. SIGINT from a terminal reaches both processes (the child
+ * handles it); SIGTERM and SIGHUP sent to this process are passed on. A child killed by a signal is
+ * mirrored by exiting with 128 + the signal's number, as a shell reports it.
+ */
+export function relaunch(args: readonly string[] = process.argv.slice(1)): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    stdio: 'inherit',
+    env: tunedEnvironment(),
+  });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  const ignore = (): void => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', forward);
+  process.on('SIGHUP', forward);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      process.off('SIGHUP', forward);
+      resolve(code ?? 128 + signalNumber(signal));
+    });
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? (constants.signals[signal] ?? 1) : 1;
+}
