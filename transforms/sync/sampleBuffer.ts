@@ -11,6 +11,9 @@ export class SampleBuffer {
   private values = new Float64Array(256);
   private labels: (string | null)[] | undefined;
   private taken = false;
+  /** How far `hasValue` has looked, and whether it found a value. */
+  private scanned = 0;
+  private valued = false;
 
   /** @param withText keep a text value per sample too (for label-valued signals). */
   constructor(withText = false) {
@@ -57,6 +60,13 @@ export class SampleBuffer {
     let n = 0;
     for (let i = 0; i < this.length; i++) if (!Number.isNaN(this.values[i])) n++;
     return n;
+  }
+
+  /** Whether some sample has a value (not NaN); looks only at what was pushed since the last call. */
+  hasValue(): boolean {
+    while (!this.valued && this.scanned < this.length)
+      if (!Number.isNaN(this.values[this.scanned++])) this.valued = true;
+    return this.valued;
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Float64, Schema, Utf8 } from 'apache-arrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ObjectStore } from '../../../catalog/objectStore.js';
 import { PartitionedTableWriter } from '../../../catalog/tableWriter.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { CAN_SIGNALS, EGO_MOTION, GPS, PARTITION_KEYS, column, driveId, t } from '../../../catalog/tables.js';
 import { readDriveSeries } from '../../../transforms/sync/readDriveSeries.js';
+import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
 import { tempLake } from '../../catalog/tempLake.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -119,5 +120,118 @@ describe('readDriveSeries', () => {
     expect([...(bySignal.throttle?.v ?? [])]).toEqual([0.5, NaN]);
     expect(bySignal.gear?.text).toEqual(['D', 'R']);
     expect(drive.missing).toEqual(['brake']);
+  });
+
+  describe('later candidates of a signal', () => {
+    /** `can_signals` rows in parts of `rowsPerPart` rows (one scan batch each). */
+    async function writeParts(store: ObjectStore, rows: Row[], rowsPerPart: number): Promise<void> {
+      const writer = new PartitionedTableWriter({
+        store,
+        table: CAN_SIGNALS,
+        vehicle: 'v',
+        driveId: 'd1',
+        rowsPerFile: rowsPerPart,
+      });
+      for (let i = 0; i < rows.length; i += rowsPerPart) {
+        const part = rows.slice(i, i + rowsPerPart);
+        await writer.append({
+          t: part.map((r) => ms(r[0])),
+          bus: part.map((r) => r[1]),
+          message: part.map((r) => r[2]),
+          signal: part.map((r) => r[3]),
+          value: part.map((r) => r[4]),
+          label: part.map(() => null),
+        });
+      }
+      await writer.close();
+    }
+    type Row = [number, string, string, string, number];
+    /** One VEHICLE_SPEED row and four wheel speeds per 10 ms, from `from` to `to` (exclusive). */
+    const frames = (from: number, to: number, vehicle = true): Row[] =>
+      Array.from({ length: to - from }, (_, i) => from + i).flatMap((k): Row[] => [
+        ...(vehicle ? [[k * 10, 'can0', 'VEHICLE_SPEED', 'VEHICLE_SPEED', 36 + k] as Row] : []),
+        ...['FL', 'FR', 'RL', 'RR'].map((w): Row => [
+          k * 10,
+          'can0',
+          'WHEEL_SPEEDS',
+          `WHEEL_SPEED_${w}`,
+          30 + k,
+        ]),
+      ]);
+    const mappings = {
+      speed: [
+        { table: 'can_signals', message: 'VEHICLE_SPEED', signal: 'VEHICLE_SPEED' },
+        {
+          table: 'can_signals',
+          message: 'WHEEL_SPEEDS',
+          signal: ['WHEEL_SPEED_FL', 'WHEEL_SPEED_FR', 'WHEEL_SPEED_RL', 'WHEEL_SPEED_RR'],
+          combine: 'mean',
+        },
+      ],
+    } as const;
+
+    it('are counted, not kept, once an earlier one has values, and still reported present', async () => {
+      const store = await tempLake();
+      await writeParts(store, frames(0, 10), 25); // 5 frames of 5 rows per part
+      const pushes = vi.spyOn(SampleBuffer.prototype, 'pushScaled');
+      const drive = await readDriveSeries(store, { driveId: 'd1', mappings });
+      // The first part's rows all, then only VEHICLE_SPEED: 25 + 5.
+      expect(pushes).toHaveBeenCalledTimes(30);
+      pushes.mockClear();
+      const kept = await readDriveSeries(store, { driveId: 'd1', mappings, skipLaterCandidates: false });
+      expect(pushes).toHaveBeenCalledTimes(50);
+      pushes.mockRestore();
+      expect(drive.series).toEqual(kept.series);
+      expect(drive.choices).toEqual(kept.choices);
+      expect(drive.choices).toEqual([
+        {
+          signal: 'speed',
+          source: 'can_signals:VEHICLE_SPEED.VEHICLE_SPEED',
+          samples: 10,
+          alsoPresent: [kept.choices[0]?.alsoPresent[0]],
+        },
+      ]);
+      expect(drive.choices[0]?.alsoPresent[0]).toMatch(/^can_signals:WHEEL_SPEEDS\./);
+    });
+
+    it('keep every row until an earlier candidate turns up later in the drive', async () => {
+      const store = await tempLake();
+      await writeParts(store, [...frames(0, 5, false), ...frames(5, 10)], 20);
+      const drive = await readDriveSeries(store, { driveId: 'd1', mappings });
+      expect(drive.series[0]?.source).toBe('can_signals:VEHICLE_SPEED.VEHICLE_SPEED');
+      expect([...(drive.series[0]?.v ?? [])]).toEqual([41, 42, 43, 44, 45]);
+      expect(drive.choices[0]?.alsoPresent).toHaveLength(1);
+    });
+
+    it('are read again when the candidate that had values gives no series after all', async () => {
+      const store = await tempLake();
+      // COARSE on two buses, FINE only on the quieter one: the pair had values on bus b, but the series
+      // takes the busiest bus of COARSE (a), where FINE is missing. SPEED was dropped meanwhile.
+      await writeParts(
+        store,
+        [
+          [0, 'b', 'STEER', 'COARSE', 1],
+          [0, 'b', 'STEER', 'FINE', 0.5],
+          [0, 'x', 'ESP', 'SPEED', 10],
+          [10, 'x', 'ESP', 'SPEED', 11],
+          [10, 'a', 'STEER', 'COARSE', 2],
+          [20, 'a', 'STEER', 'COARSE', 3],
+          [20, 'x', 'ESP', 'SPEED', 12],
+          [30, 'x', 'ESP', 'SPEED', 13],
+        ],
+        4,
+      );
+      const drive = await readDriveSeries(store, {
+        driveId: 'd1',
+        mappings: {
+          speed: [
+            { table: 'can_signals', message: 'STEER', signal: ['COARSE', 'FINE'], combine: 'sum' },
+            { table: 'can_signals', message: 'ESP', signal: 'SPEED' },
+          ],
+        },
+      });
+      expect(drive.series[0]?.source).toBe('can_signals:ESP.SPEED');
+      expect([...(drive.series[0]?.v ?? [])]).toEqual([10, 11, 12, 13]);
+    });
   });
 });
