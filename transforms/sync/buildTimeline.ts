@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { TEXT_SIGNALS } from '../timeline.js';
 import type { CanonicalSignal, SignalSeries, TextSignal, Timeline } from '../timeline.js';
 import { DEFAULT_POLICIES } from './defaultPolicies.js';
-import { relativeNs, resampleNumeric, resampleText } from './resample.js';
+import { resampleNumeric, resampleText } from './resample.js';
 import type { ResamplePolicy } from './resample.js';
 import { DEFAULT_HZ, tickGrid, tickTimes } from './tickGrid.js';
 import type { TickGrid } from './tickGrid.js';
@@ -63,22 +63,32 @@ function gridFor(series: readonly SignalSeries[], options: BuildTimelineOptions,
   let last: bigint | undefined;
   for (const one of series) {
     if (one.t.length === 0) continue;
-    // Compare as doubles relative to the first sample (no BigInt per sample), then take the exact values.
-    const rel = relativeNs(one.t, one.t[0] as bigint);
-    let lo = 0;
-    let hi = 0;
-    for (let i = 1; i < rel.length; i++) {
-      if ((rel[i] as number) < (rel[lo] as number)) lo = i;
-      if ((rel[i] as number) > (rel[hi] as number)) hi = i;
-    }
-    const min = one.t[lo] as bigint;
-    const max = one.t[hi] as bigint;
+    const [min, max] = timeBounds(one.t);
     if (first === undefined || min < first) first = min;
     if (last === undefined || max > last) last = max;
   }
   const start = options.start ?? first ?? 0n;
   const end = options.end ?? last ?? -1n;
   return tickGrid({ start, end, hz });
+}
+
+/**
+ * The least and greatest of int64 times, compared by their 32-bit words (high signed, then low unsigned):
+ * no BigInt per sample and no copy.
+ */
+export function timeBounds(t: BigInt64Array): [bigint, bigint] {
+  const words = new Int32Array(t.buffer, t.byteOffset, t.length * 2);
+  let lo = 0;
+  let hi = 0;
+  for (let i = 1; i < t.length; i++) {
+    const high = words[2 * i + 1] as number;
+    const low = (words[2 * i] as number) >>> 0;
+    const loHigh = words[2 * lo + 1] as number;
+    if (high < loHigh || (high === loHigh && low < (words[2 * lo] as number) >>> 0)) lo = i;
+    const hiHigh = words[2 * hi + 1] as number;
+    if (high > hiHigh || (high === hiHigh && low > (words[2 * hi] as number) >>> 0)) hi = i;
+  }
+  return [t[lo] as bigint, t[hi] as bigint];
 }
 
 function isTextSignal(signal: CanonicalSignal): signal is TextSignal {

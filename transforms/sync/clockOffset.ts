@@ -10,6 +10,7 @@
  * grid around the best coarse lag, refined by a parabola through the peak and its neighbours.
  */
 import type { ClockOffsetOptions } from './signalMapping.js';
+import { timeBounds } from './buildTimeline.js';
 import { resampleNumeric } from './resample.js';
 import type { TickGrid } from './tickGrid.js';
 import { tickGrid } from './tickGrid.js';
@@ -138,9 +139,8 @@ function correlate(
   maxLagS: number,
   centreS = 0,
 ): Correlations | undefined {
-  const first = vehicle.t[0] as bigint;
-  const last = vehicle.t[vehicle.t.length - 1] as bigint;
-  const grid = tickGrid({ start: min(vehicle.t, first), end: max(vehicle.t, last), hz });
+  const [start, end] = timeBounds(vehicle.t);
+  const grid = tickGrid({ start, end, hz });
   if (grid.count < 2) return undefined;
   const maxLag = Math.round(maxLagS * hz);
   const centre = Math.round(centreS * hz);
@@ -191,18 +191,6 @@ function argmax(values: Float64Array): number {
       best = i;
   }
   return best;
-}
-
-function min(t: BigInt64Array, start: bigint): bigint {
-  let out = start;
-  for (const x of t) if (x < out) out = x;
-  return out;
-}
-
-function max(t: BigInt64Array, start: bigint): bigint {
-  let out = start;
-  for (const x of t) if (x > out) out = x;
-  return out;
 }
 
 /** The series shifted onto the log clock: every time minus the offset. */

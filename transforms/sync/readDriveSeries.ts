@@ -635,7 +635,9 @@ async function readMotionTable(
   }
   const columns = [...needed];
   const grouped = table !== 'gps';
-  const buffers = new Map<string, { t: SampleBuffer; columns: SampleBuffer[] }>();
+  const buffers: { t: SampleBuffer; columns: SampleBuffer[] }[] = [];
+  const groupIndex = new Map<string, number>();
+  const groupNames: string[] = [];
   const uri = store.uriOf(table);
   for await (const { rows } of readDriveTable(store, table, driveId, [
     't',
@@ -643,24 +645,41 @@ async function readMotionTable(
     ...columns,
   ])) {
     for (const batch of rows.batches) {
+      const n = batch.numRows;
       const time = timesOf(columnOf(batch, 't', uri), uri);
+      const timeWords = new Int32Array(time.values.buffer, time.values.byteOffset, n * 2);
+      const scale = Number(time.scale);
+      // Per row, its group's index (by source name), then each column as doubles: column by column,
+      // not a closure per cell.
       const source = grouped ? chunkOf(batch, 'source') : undefined;
-      const data = columns.map((name) => chunkOf(batch, name));
-      for (let r = 0; r < batch.numRows; r++) {
-        const group = source ? (stringAt(source, r) ?? '') : '';
-        let buffer = buffers.get(group);
-        if (!buffer) {
-          buffer = { t: new SampleBuffer(), columns: columns.map(() => new SampleBuffer()) };
-          buffers.set(group, buffer);
+      const groupOf = new Int32Array(n);
+      for (let r = 0; r < n; r++) {
+        const name = source ? (stringAt(source, r) ?? '') : '';
+        let g = groupIndex.get(name);
+        if (g === undefined) {
+          g = groupNames.length;
+          groupIndex.set(name, g);
+          groupNames.push(name);
+          buffers.push({ t: new SampleBuffer(), columns: columns.map(() => new SampleBuffer()) });
         }
-        const t = (time.values[r] as bigint) * time.scale;
-        buffer.t.push(t, 0);
-        data.forEach((chunk, c) => (buffer.columns[c] as SampleBuffer).push(t, numberAt(chunk, r)));
+        groupOf[r] = g;
       }
+      for (let r = 0; r < n; r++)
+        (buffers[groupOf[r] as number] as (typeof buffers)[number]).t.pushScaled(timeWords, r, scale, 0);
+      columns.forEach((name, c) => {
+        const values = numbersOf(chunkOf(batch, name), n);
+        for (let r = 0; r < n; r++) {
+          const buffer = (buffers[groupOf[r] as number] as (typeof buffers)[number]).columns[
+            c
+          ] as SampleBuffer;
+          buffer.pushScaled(timeWords, r, scale, values[r] as number);
+        }
+      });
     }
   }
   const groups = new Map<string, MotionGroup>();
-  for (const [name, buffer] of buffers) {
+  for (const [g, buffer] of buffers.entries()) {
+    const name = groupNames[g] as string;
     const group: MotionGroup = { t: buffer.t.take().t, columns: new Map() };
     columns.forEach((column, c) => group.columns.set(column, (buffer.columns[c] as SampleBuffer).take().v));
     groups.set(name, group);
@@ -686,13 +705,22 @@ async function readMotionTable(
 /** Suffix of the group key of track-derived gps columns. */
 const TRACK = '\u0000track';
 
-/** A numeric cell (float, int, bool) as a double; NaN for null or a missing column. */
-function numberAt(data: Data | undefined, row: number): number {
-  if (!data || !data.getValid(row)) return NaN;
+/** A numeric column chunk (float, int, bool) as doubles, NaN for a null; all NaN for a missing column. */
+function numbersOf(data: Data | undefined, rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  if (!data) return out.fill(NaN);
   const values = data.values as ArrayLike<number | bigint>;
-  const value = values[row];
-  if (DataType.isBool(data.type)) return ((values[row >> 3] as number) >> (row & 7)) & 1;
-  return typeof value === 'bigint' ? Number(value) : (value ?? NaN);
+  if (DataType.isBool(data.type)) {
+    const bits = values as Uint8Array;
+    for (let r = 0; r < rows; r++)
+      out[r] = ((bits[(r + data.offset) >> 3] as number) >> ((r + data.offset) & 7)) & 1;
+  } else if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    for (let r = 0; r < rows; r++) out[r] = Number(values[r]);
+  } else {
+    for (let r = 0; r < rows; r++) out[r] = values[r] as number;
+  }
+  if (data.nullCount > 0) for (let r = 0; r < rows; r++) if (!data.getValid(r)) out[r] = NaN;
+  return out;
 }
 
 function motionSeries(
@@ -710,7 +738,7 @@ function motionSeries(
     const column = group.columns.get(source.column);
     if (!column) continue;
     let n = 0;
-    for (const x of column) if (!Number.isNaN(x)) n++;
+    for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) n++;
     if (n > most) {
       most = n;
       chosen = group;
@@ -746,21 +774,21 @@ async function readTopicColumns(
   const uri = store.uriOf(table);
   for await (const { rows } of readDriveTable(store, table, driveId, ['t', ...names])) {
     for (const batch of rows.batches) {
+      const n = batch.numRows;
       const t = timesOf(columnOf(batch, 't', uri), uri);
-      const data = names.map((name) => chunkOf(batch, name));
-      for (let r = 0; r < batch.numRows; r++) {
-        const ns = (t.values[r] as bigint) * t.scale;
-        time.push(ns, 0);
-        data.forEach((chunk, c) => {
-          const isText =
-            chunk !== undefined && (chunk.dictionary !== undefined || DataType.isUtf8(chunk.type));
-          (numbers[c] as SampleBuffer).push(
-            ns,
-            isText ? NaN : numberAt(chunk, r),
-            isText && chunk ? stringAt(chunk, r) : null,
-          );
-        });
-      }
+      const timeWords = new Int32Array(t.values.buffer, t.values.byteOffset, n * 2);
+      const scale = Number(t.scale);
+      for (let r = 0; r < n; r++) time.pushScaled(timeWords, r, scale, 0);
+      names.forEach((name, c) => {
+        const chunk = chunkOf(batch, name);
+        const buffer = numbers[c] as SampleBuffer;
+        if (chunk && (chunk.dictionary !== undefined || DataType.isUtf8(chunk.type))) {
+          for (let r = 0; r < n; r++) buffer.pushScaled(timeWords, r, scale, NaN, stringAt(chunk, r));
+        } else {
+          const values = numbersOf(chunk, n);
+          for (let r = 0; r < n; r++) buffer.pushScaled(timeWords, r, scale, values[r] as number, null);
+        }
+      });
     }
   }
   const out: TopicColumns = { t: time.take().t, numbers: new Map(), texts: new Map() };

@@ -77,6 +77,25 @@ export function relativeNs(t: BigInt64Array, origin: bigint): Float64Array {
   return out;
 }
 
+/** The inverse of `relativeNs`: `origin + rel` as int64s, for whole `rel` (|rel| < 2^52 ns). */
+export function absoluteNs(rel: Float64Array, origin: bigint): BigInt64Array {
+  const out = new BigInt64Array(rel.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < rel.length; i++) out[i] = origin + BigInt(rel[i] as number);
+    return out;
+  }
+  const words = new Int32Array(out.buffer);
+  const high = Number(BigInt.asIntN(32, origin >> 32n));
+  const low = Number(BigInt.asUintN(32, origin));
+  for (let i = 0; i < rel.length; i++) {
+    const x = low + (rel[i] as number);
+    const carry = Math.floor(x / 4294967296);
+    words[2 * i] = x - carry * 4294967296;
+    words[2 * i + 1] = high + carry;
+  }
+  return out;
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**

@@ -43,11 +43,26 @@ export function tickGrid(options: { start: bigint; end: bigint; hz: number }): T
 /** The tick times of `grid`, ns since the epoch. */
 export function tickTimes(grid: TickGrid): BigInt64Array {
   const out = new BigInt64Array(grid.count);
-  const period = BigInt(grid.periodNs);
-  let tick = grid.origin;
-  for (let k = 0; k < grid.count; k++) {
-    out[k] = tick;
-    tick += period;
+  // In steps of 2^20 ticks from an exact BigInt base; within a step the offset k * period is an exact
+  // double, added to the base's low word with the carry into the high word (no BigInt per tick).
+  const words = new Int32Array(out.buffer);
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  const STEP = 1 << 20;
+  for (let from = 0; from < grid.count; from += STEP) {
+    const base = grid.origin + BigInt(from) * BigInt(grid.periodNs);
+    const to = Math.min(grid.count, from + STEP);
+    if (!littleEndian) {
+      for (let k = from; k < to; k++) out[k] = base + BigInt((k - from) * grid.periodNs);
+      continue;
+    }
+    const high = Number(BigInt.asIntN(32, base >> 32n));
+    const low = Number(BigInt.asUintN(32, base));
+    for (let k = from; k < to; k++) {
+      const x = low + (k - from) * grid.periodNs;
+      const carry = Math.floor(x / 4294967296);
+      words[2 * k] = x - carry * 4294967296;
+      words[2 * k + 1] = high + carry;
+    }
   }
   return out;
 }

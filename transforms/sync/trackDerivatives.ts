@@ -6,6 +6,8 @@
  * few decimetres apart, under the position noise) and is stamped at their midpoint, so it does not lag.
  * Course needs the fixes to be `minDistanceM` apart: standing still, position noise has no direction.
  */
+import { absoluteNs, relativeNs } from './resample.js';
+
 const EARTH_RADIUS_M = 6_378_137;
 const RAD = Math.PI / 180;
 
@@ -28,26 +30,31 @@ export function trackDerivatives(
   lon: Float64Array,
   options: TrackOptions = {},
 ): { t: BigInt64Array; speed: Float64Array; course: Float64Array } {
-  const windowNs = BigInt(Math.round((options.windowS ?? 1) * 1e9));
-  const maxGapNs = BigInt(Math.round((options.maxGapS ?? 5) * 1e9));
+  const windowNs = Math.round((options.windowS ?? 1) * 1e9);
+  const maxGapNs = Math.round((options.maxGapS ?? 5) * 1e9);
   const minDistance = options.minDistanceM ?? 2;
-  const fixes: number[] = [];
-  for (let i = 0; i < t.length; i++) if (Number.isFinite(lat[i]) && Number.isFinite(lon[i])) fixes.push(i);
-  fixes.sort((a, b) => {
-    const d = (t[a] as bigint) - (t[b] as bigint);
-    return d < 0n ? -1 : d > 0n ? 1 : a - b;
-  });
-  const outT = new BigInt64Array(fixes.length);
-  const speed = new Float64Array(fixes.length);
-  const course = new Float64Array(fixes.length);
+  // Times as doubles of ns after the first fix (exact within 104 days): no BigInt per comparison.
+  const origin = t.length > 0 ? (t[0] as bigint) : 0n;
+  const rel = relativeNs(t, origin);
+  let count = 0;
+  const fixes = new Int32Array(t.length);
+  for (let i = 0; i < t.length; i++)
+    if (Number.isFinite(lat[i]) && Number.isFinite(lon[i])) fixes[count++] = i;
+  let sorted = true;
+  for (let k = 1; k < count && sorted; k++)
+    sorted = (rel[fixes[k - 1] as number] as number) <= (rel[fixes[k] as number] as number);
+  if (!sorted) fixes.subarray(0, count).sort((a, b) => (rel[a] as number) - (rel[b] as number) || a - b);
+  const outRel = new Float64Array(count);
+  const speed = new Float64Array(count);
+  const course = new Float64Array(count);
   let n = 0;
   let j = 0; // the latest fix at least windowNs before fix i, once found
-  for (let k = 1; k < fixes.length; k++) {
+  for (let k = 1; k < count; k++) {
     const i = fixes[k] as number;
-    const ti = t[i] as bigint;
-    while (j + 1 < k && ti - (t[fixes[j + 1] as number] as bigint) >= windowNs) j++;
+    const ti = rel[i] as number;
+    while (j + 1 < k && ti - (rel[fixes[j + 1] as number] as number) >= windowNs) j++;
     const a = fixes[j] as number;
-    const dt = ti - (t[a] as bigint);
+    const dt = ti - (rel[a] as number);
     if (dt < windowNs || dt > maxGapNs) continue;
     const latA = lat[a] as number;
     const latB = lat[i] as number;
@@ -55,11 +62,16 @@ export function trackDerivatives(
     const east =
       ((lon[i] as number) - (lon[a] as number)) * RAD * EARTH_RADIUS_M * Math.cos(((latA + latB) / 2) * RAD);
     const distance = Math.hypot(north, east);
-    outT[n] = (t[a] as bigint) + dt / 2n;
-    speed[n] = distance / (Number(dt) / 1e9);
+    // The midpoint, rounded down to whole ns as the integer division did.
+    outRel[n] = (rel[a] as number) + Math.floor(dt / 2);
+    speed[n] = distance / (dt / 1e9);
     const degrees = Math.atan2(east, north) / RAD;
     course[n] = distance >= minDistance ? (degrees + 360) % 360 : NaN;
     n++;
   }
-  return { t: outT.slice(0, n), speed: speed.slice(0, n), course: course.slice(0, n) };
+  return {
+    t: absoluteNs(outRel.subarray(0, n), origin),
+    speed: speed.slice(0, n),
+    course: course.slice(0, n),
+  };
 }

@@ -4,7 +4,7 @@ import type { ObjectStore } from '../../../catalog/objectStore.js';
 import { PartitionedTableWriter } from '../../../catalog/tableWriter.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { CAN_SIGNALS, EGO_MOTION, GPS, PARTITION_KEYS, column, driveId, t } from '../../../catalog/tables.js';
-import { readDriveSeries } from '../../../transforms/sync/readDriveSeries.js';
+import { readDriveSeries, type SignalMappings } from '../../../transforms/sync/readDriveSeries.js';
 import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
 import { tempLake } from '../../catalog/tempLake.js';
 
@@ -158,7 +158,7 @@ describe('readDriveSeries', () => {
           30 + k,
         ]),
       ]);
-    const mappings = {
+    const mappings: SignalMappings = {
       speed: [
         { table: 'can_signals', message: 'VEHICLE_SPEED', signal: 'VEHICLE_SPEED' },
         {
@@ -168,7 +168,7 @@ describe('readDriveSeries', () => {
           combine: 'mean',
         },
       ],
-    } as const;
+    };
 
     it('are counted, not kept, once an earlier one has values, and still reported present', async () => {
       const store = await tempLake();

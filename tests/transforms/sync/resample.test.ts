@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
-import { resampleNumeric, resampleText } from '../../../transforms/sync/resample.js';
+import { buildTimeline, timeBounds } from '../../../transforms/sync/buildTimeline.js';
+import { absoluteNs, relativeNs, resampleNumeric, resampleText } from '../../../transforms/sync/resample.js';
 import { tickGrid, tickTimes } from '../../../transforms/sync/tickGrid.js';
 import type { SignalSeries } from '../../../transforms/timeline.js';
 
@@ -144,5 +144,44 @@ describe('buildTimeline', () => {
     expect([...(timeline.numeric.speed ?? [])]).toEqual([1, 1, 1, 1, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
     expect(timeline.text.gear?.slice(0, 3)).toEqual(['D', 'D', null]);
     expect(timeline.numeric.yaw_rate).toBeUndefined();
+  });
+});
+
+describe('relativeNs and absoluteNs', () => {
+  it('convert int64 ns to doubles after an origin and back, across 32-bit word carries', () => {
+    const origin = T0 + 0xffff_fff0n; // low word near the top: small steps carry into the high word
+    const t = BigInt64Array.from([
+      origin,
+      origin + 0x10n,
+      origin + 0x1_0000_0005n,
+      origin - 3n,
+      origin - S * 86_400n,
+    ]);
+    const rel = relativeNs(t, origin);
+    expect([...rel]).toEqual([0, 16, 0x1_0000_0005, -3, -86_400e9]);
+    expect([...absoluteNs(rel, origin)]).toEqual([...t]);
+    expect([...absoluteNs(Float64Array.from([0, -1]), -5n)]).toEqual([-5n, -6n]);
+  });
+});
+
+describe('tickTimes and timeBounds', () => {
+  it('give every tick exactly, also past 2^20 ticks and across word carries', () => {
+    const grid = tickGrid({
+      start: T0 + 0xffff_0000n,
+      end: T0 + 0xffff_0000n + 1_100_000n * 1_000_000n,
+      hz: 1000,
+    });
+    const ticks = tickTimes(grid);
+    expect(ticks.length).toBe(1_100_000); // the start is not on a whole ms
+    for (const k of [0, 1, 4295, 1 << 20, (1 << 20) + 5, 1_099_999])
+      expect(ticks[k]).toBe(grid.origin + BigInt(k) * 1_000_000n);
+  });
+
+  it('find the least and greatest time by value, negatives and equal high words included', () => {
+    expect(timeBounds(BigInt64Array.from([5n, -7n, 0x1_0000_0000n, 0xffff_ffffn, -0x1_0000_0001n]))).toEqual([
+      -0x1_0000_0001n,
+      0x1_0000_0000n,
+    ]);
+    expect(timeBounds(BigInt64Array.from([T0 + 2n, T0 + 1n, T0 + 3n]))).toEqual([T0 + 1n, T0 + 3n]);
   });
 });
