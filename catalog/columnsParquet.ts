@@ -26,6 +26,7 @@ import type { ColumnView } from './columnBuffer.js';
 import type { ColumnPlan, ColumnsPart, PhysicalType } from './columnsPart.js';
 import {
   bitWidth,
+  countOnes,
   MAX_DELTA_RANGE,
   writeByteStreamSplit,
   writeDeltaBinaryPacked,
@@ -130,8 +131,7 @@ export class ColumnsParquetEncoder {
     codec: ColumnsPart['codec'],
   ): ChunkMeta {
     const valid = view.valid?.subarray(start, start + rows);
-    let nulls = 0;
-    if (valid) for (let i = 0; i < rows; i++) nulls += valid[i] === 0 ? 1 : 0;
+    const nulls = valid ? rows - countOnes(valid, 0, rows) : 0;
     if (nulls > 0 && !plan.optional) {
       throw new InternalError(`column ${plan.name} is not nullable but has ${nulls} nulls`);
     }
@@ -204,8 +204,7 @@ export class ColumnsParquetEncoder {
         page.int32(0);
         if (levels) {
           writeHybrid(page, levels, from, to, 1);
-          count = 0;
-          for (let i = from; i < to; i++) count += levels[i] === 0 ? 0 : 1;
+          count = countOnes(levels, from, to);
         } else {
           writeRle(page, 1, to - from, 1);
         }

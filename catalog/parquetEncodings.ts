@@ -113,11 +113,53 @@ export function writeByteStreamSplit(
   sink.reserve(count * size);
   const out = sink.bytes;
   const at = sink.length;
-  for (let k = 0; k < size; k++) {
-    const stream = at + k * count;
-    for (let i = 0, from = k; i < count; i++, from += size) out[stream + i] = bytes[from] as number;
+  if (size === 8 && bytes.byteOffset % 4 === 0) {
+    // One pass: two 32-bit loads per value, a byte to each of the eight streams (8 strided passes over
+    // the input took ~1.7x as long).
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count * 2);
+    const s1 = at + count;
+    const s2 = s1 + count;
+    const s3 = s2 + count;
+    const s4 = s3 + count;
+    const s5 = s4 + count;
+    const s6 = s5 + count;
+    const s7 = s6 + count;
+    for (let i = 0; i < count; i++) {
+      const low = words[2 * i] as number;
+      const high = words[2 * i + 1] as number;
+      out[at + i] = low;
+      out[s1 + i] = low >>> 8;
+      out[s2 + i] = low >>> 16;
+      out[s3 + i] = low >>> 24;
+      out[s4 + i] = high;
+      out[s5 + i] = high >>> 8;
+      out[s6 + i] = high >>> 16;
+      out[s7 + i] = high >>> 24;
+    }
+  } else {
+    for (let k = 0; k < size; k++) {
+      const stream = at + k * count;
+      for (let i = 0, from = k; i < count; i++, from += size) out[stream + i] = bytes[from] as number;
+    }
   }
   sink.length += count * size;
+}
+
+/** How many of `flags[from..to)` are 1, for bytes that are 0 or 1 (validity, definition levels). */
+export function countOnes(flags: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  let i = from;
+  // Four flags per 32-bit word: their sum is the top byte of the word times 0x01010101.
+  const first = Math.min(to, from + ((4 - ((flags.byteOffset + from) % 4)) % 4));
+  for (; i < first; i++) n += flags[i] as number;
+  const words = Math.floor((to - i) / 4);
+  if (words > 0) {
+    const view = new Uint32Array(flags.buffer, flags.byteOffset + i, words);
+    for (let w = 0; w < words; w++) n += Math.imul(view[w] as number, 0x01010101) >>> 24;
+    i += words * 4;
+  }
+  for (; i < to; i++) n += flags[i] as number;
+  return n;
 }
 
 const BLOCK = 128;

@@ -4,7 +4,12 @@
  */
 import { Float64, Schema } from 'apache-arrow';
 import type { Field } from 'apache-arrow';
-import type { Float64Column, StringColumn, TimestampColumn } from '../../catalog/columnBuffer.js';
+import type {
+  DictionaryColumn,
+  Float64Column,
+  StringColumn,
+  TimestampColumn,
+} from '../../catalog/columnBuffer.js';
 import type { TableDef } from '../../catalog/tables.js';
 import {
   PARTITION_KEYS,
@@ -113,7 +118,7 @@ export function timelineToBatch(
   const batch: TimeseriesBatch = { t: whole ? timeline.t : timeline.t.subarray(start, end) };
   const numbers = (values: Float64Array): Float64Column =>
     nanToNull(whole ? values : values.subarray(start, end));
-  const texts = (values: (string | null)[]): (string | null)[] => (whole ? values : values.slice(start, end));
+  const texts = (values: readonly (string | null)[]): DictionaryColumn => dictionaryCoded(values, start, end);
   for (const signal of NUMERIC_SIGNAL_NAMES) {
     const values = timeline.numeric[signal];
     if (values) batch[signal] = numbers(values);
@@ -132,6 +137,35 @@ export function timelineToBatch(
     if (values) batch[key] = texts(values);
   }
   return batch;
+}
+
+/**
+ * Rows `[start, end)` of a text signal as dictionary codes: a few distinct labels (gears, turn signals,
+ * light) over many ticks. A slice of the strings would be a new array in the JS heap per slice, and the
+ * writer would look each string up again.
+ */
+function dictionaryCoded(values: readonly (string | null)[], start: number, end: number): DictionaryColumn {
+  const dictionary: string[] = [];
+  const lookup = new Map<string, number>();
+  const indices = new Int32Array(end - start);
+  let last: string | null | undefined;
+  let index = -1;
+  for (let i = start; i < end; i++) {
+    const text = values[i] ?? null;
+    if (text !== last) {
+      last = text;
+      if (text === null) index = -1;
+      else {
+        index = lookup.get(text) ?? dictionary.length;
+        if (index === dictionary.length) {
+          dictionary.push(text);
+          lookup.set(text, index);
+        }
+      }
+    }
+    indices[i - start] = index;
+  }
+  return { indices, dictionary };
 }
 
 /** The values as they are when none is NaN; else the same array with its NaN rows written as NULL (no copy). */

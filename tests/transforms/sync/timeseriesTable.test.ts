@@ -57,9 +57,21 @@ describe('the timeseries table', () => {
     // NaN rows become NULL in the writer: the values are handed over as they are, marked, not copied.
     expect(batch.speed).toEqual({ nanAsNull: timeline.numeric.speed });
     expect(batch.yaw_rate).toBe(timeline.numeric.yaw_rate); // no NaN: passed through without a copy
-    expect(batch.gear).toEqual(['D', null]);
+    // Text as dictionary codes (-1 for null).
+    expect(batch.gear).toEqual({ indices: Int32Array.of(0, -1), dictionary: ['D'] });
     expect(batch.air_temp).toEqual({ nanAsNull: timeline.enrichment.air_temp });
-    expect(batch.light).toEqual(['day', 'day']);
+    expect(batch.light).toEqual({ indices: Int32Array.of(0, 0), dictionary: ['day'] });
+    const slice = timelineToBatch(
+      {
+        ...timeline,
+        t: new BigInt64Array(5),
+        numeric: {},
+        enrichment: {},
+        text: { turn_signal: ['off', 'left', 'left', null, 'off'] },
+      },
+      { start: 1, end: 5 },
+    );
+    expect(slice.turn_signal).toEqual({ indices: Int32Array.of(0, 0, -1, 1), dictionary: ['left', 'off'] });
     expect('heading' in batch).toBe(false);
   });
 });
