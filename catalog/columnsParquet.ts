@@ -91,6 +91,8 @@ export class ColumnsParquetEncoder {
   private readonly dictionary = new WordDictionary();
   private scratch = new Float64Array(0);
   private readonly gathered = new GatherScratch();
+  /** The zstd level of the part being encoded. */
+  private level: number | undefined;
 
   constructor(private readonly zstd: ZstdCompressor | undefined) {}
 
@@ -100,8 +102,12 @@ export class ColumnsParquetEncoder {
     if (!Number.isInteger(part.rowGroupRows) || part.rowGroupRows < 1) {
       throw new InternalError(`the row group size must be a positive integer, got ${part.rowGroupRows}`);
     }
+    this.level = part.zstdLevel;
     const file = this.file;
     file.reset();
+    // Room for the part uncompressed up front: growing by doublings copied the file so far each time
+    // (the memory past what is written is never touched).
+    file.reserve(rawBytes(part));
     file.append(MAGIC);
     const groups: { rows: number; offset: number; chunks: ChunkMeta[] }[] = [];
     // An empty part still gets one (empty) row group, so every column has a chunk.
@@ -301,7 +307,7 @@ export class ColumnsParquetEncoder {
     encoding: number,
   ): void {
     const raw = this.page.view();
-    const body = codec === 'zstd' ? (this.zstd as ZstdCompressor).compress(raw) : raw;
+    const body = codec === 'zstd' ? (this.zstd as ZstdCompressor).compress(raw, this.level) : raw;
     const header = this.header;
     header.reset();
     const w = new CompactWriter(header);
@@ -509,6 +515,30 @@ function writePlain(
       return;
     }
   }
+}
+
+/** The part's values as the views hold them, bytes: what its file takes uncompressed, about. */
+function rawBytes(part: ColumnsPart): number {
+  let bytes = 4096;
+  for (const view of part.views) {
+    switch (view.kind) {
+      case 'fixed':
+        bytes += view.values.byteLength;
+        break;
+      case 'bool':
+        bytes += view.bytes.byteLength;
+        break;
+      case 'dictionary':
+        bytes += view.indices.byteLength;
+        break;
+      case 'bytes':
+        bytes += view.data.byteLength + view.offsets.byteLength;
+        break;
+      case 'values':
+        break;
+    }
+  }
+  return bytes;
 }
 
 function bytesOf(array: ArrayBufferView): Uint8Array {

@@ -37,6 +37,8 @@ export interface ColumnsPart {
   views: ColumnView[];
   rows: number;
   codec: 'zstd' | 'none';
+  /** zstd level; the compressor's own when absent. */
+  zstdLevel?: number;
   rowGroupRows: number;
   /** The `ARROW:schema` metadata value. */
   arrowSchema: string;
@@ -70,6 +72,7 @@ export function planColumnsPart(part: ColumnarPart, plan: WriterPlan): ColumnsPa
     views: [...part.columns],
     rows: part.rows,
     codec: plan.compression,
+    ...(plan.zstdLevel !== undefined ? { zstdLevel: plan.zstdLevel } : {}),
     rowGroupRows: plan.rowGroupRows,
     arrowSchema: arrowSchemaMetadata(part.schema),
   };

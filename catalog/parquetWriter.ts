@@ -38,6 +38,11 @@ export interface ParquetOptions {
   rowGroupRows?: number;
   /** @default 'zstd' */
   compression?: ParquetCompression;
+  /**
+   * zstd level of adlake's own encoder (`columnsParquet.ts`); parquet-wasm keeps its default (1).
+   * @default DEFAULT_ZSTD_LEVEL (3)
+   */
+  zstdLevel?: number;
   /** Per-column encodings; columns not named use dictionary encoding with a PLAIN fallback. */
   columnEncodings?: Readonly<Record<string, ColumnEncoding>>;
   /**
@@ -58,6 +63,7 @@ export const DEFAULT_ROW_GROUP_ROWS = 262_144;
  */
 export interface WriterPlan {
   compression: ParquetCompression;
+  zstdLevel?: number;
   rowGroupRows: number;
   columns: {
     name: string;
@@ -117,6 +123,7 @@ export function writerPlan(options: ParquetOptions = {}): WriterPlan {
   }
   return {
     compression: options.compression ?? 'zstd',
+    ...(options.zstdLevel !== undefined ? { zstdLevel: options.zstdLevel } : {}),
     rowGroupRows,
     columns: [...columns.values()],
   };

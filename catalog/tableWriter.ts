@@ -128,6 +128,7 @@ export class PartitionedTableWriter<TBatch> {
     this.maxPendingFiles = positiveInteger(options.maxPendingFiles ?? 2, 'maxPendingFiles');
     this.encoder = options.encoder ?? inThreadEncoder;
     this.plan = writerPlan({
+      ...(this.table.zstdLevel !== undefined ? { zstdLevel: this.table.zstdLevel } : {}),
       ...options.parquet,
       columnEncodings: { ...this.table.encodings, ...options.parquet?.columnEncodings },
       columnStatistics: { ...this.table.statistics, ...options.parquet?.columnStatistics },

@@ -57,6 +57,8 @@ export interface TableDef<TBatch = Record<string, unknown>> {
   readonly encodings: Readonly<Record<string, ColumnEncoding>>;
   /** Columns whose min/max statistics are not written (others get page and chunk statistics). */
   readonly statistics?: Readonly<Record<string, ColumnStatistics>>;
+  /** zstd level of this table's parts (see `ParquetOptions.zstdLevel`). */
+  readonly zstdLevel?: number;
   /** Type-level only: the batch shape. Never set. */
   readonly batch?: TBatch;
 }

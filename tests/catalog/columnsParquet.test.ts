@@ -435,4 +435,23 @@ describe('columnsParquet', () => {
     ]);
     expect(readWithArrow(await readFile(empty))).toEqual([]);
   });
+
+  test('the zstd level of the plan reaches the compressor; every level reads back', async () => {
+    const n = 50_000;
+    const values = Float64Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 50) * 1000) / 10);
+    const column = [
+      { field: new Field('x', new Float64(), false), view: { kind: 'fixed', values } as ColumnView },
+    ];
+    const sizes: number[] = [];
+    for (const zstdLevel of [1, 19]) {
+      const path = await encode(column, n, { zstdLevel, columnEncodings: { x: 'plain' } });
+      sizes.push((await readFile(path)).byteLength);
+      expect(
+        await duck.rows(
+          `SELECT count(*) AS n, min(x) AS lo, max(x) AS hi FROM read_parquet(${sqlString(path)})`,
+        ),
+      ).toEqual([{ n: BigInt(n), lo: Math.min(...values), hi: Math.max(...values) }]);
+    }
+    expect(sizes[1]).toBeLessThan((sizes[0] as number) * 0.9);
+  });
 });

@@ -98,6 +98,8 @@ export const TIMESERIES: TableDef<TimeseriesBatch> = {
   ]),
   partitionKeys: PARTITION_KEYS,
   timeColumn: 't',
+  // Written on the transform's critical path: zstd level 1 encodes ~15% faster for 2.4% larger files.
+  zstdLevel: 1,
   // Signals are smooth doubles: byte-stream-split suits them as it does GPS coordinates.
   encodings: {
     ...timeSeriesEncodings,
