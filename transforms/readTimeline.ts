@@ -101,9 +101,7 @@ export function storedTimeline(timeline: Timeline): Timeline {
     { light: enrichment.light, weather_condition: enrichment.weather_condition },
     hasText,
   );
-  const t = timeline.t.some((x) => x % 1000n !== 0n)
-    ? timeline.t.map((x) => (x / 1000n) * 1000n)
-    : timeline.t;
+  const t = wholeMicros(timeline.t) ? timeline.t : timeline.t.map((x) => (x / 1000n) * 1000n);
   return {
     ...timeline,
     t,
@@ -111,6 +109,23 @@ export function storedTimeline(timeline: Timeline): Timeline {
     text: keep(timeline.text, hasText),
     enrichment: { ...numericEnrichment, ...textEnrichment },
   };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Whether every time is a whole number of microseconds, checked on its 32-bit words: an int64 is
+ * hi * 2^32 + lo, and 2^32 = 296 (mod 1000). No BigInt per tick.
+ */
+function wholeMicros(t: BigInt64Array): boolean {
+  if (!LITTLE_ENDIAN) return t.every((x) => x % 1000n === 0n);
+  const words = new Int32Array(t.buffer, t.byteOffset, t.length * 2);
+  for (let i = 0; i < t.length; i++) {
+    const high = (words[2 * i + 1] as number) % 1000;
+    const low = ((words[2 * i] as number) >>> 0) % 1000;
+    if ((high * 296 + low) % 1000 !== 0) return false;
+  }
+  return true;
 }
 
 /**

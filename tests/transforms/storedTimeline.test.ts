@@ -109,6 +109,24 @@ describe('the stored timeline, kept in memory by the transform', () => {
     expect(Object.keys(stored.enrichment)).toEqual(['light']);
   });
 
+  it('keeps ticks that are whole microseconds as they are, past 2^32 ns and before 1970 too', () => {
+    const base: Timeline = {
+      driveId: 'd',
+      vehicle: 'v',
+      hz: 10,
+      t: new BigInt64Array(0),
+      numeric: {},
+      text: {},
+      enrichment: {},
+    };
+    const exact = BigInt64Array.from([1_718_000_000_000_000_000n, 4_294_968_000n, -5_000n, 0n]);
+    expect(storedTimeline({ ...base, t: exact }).t).toBe(exact);
+    for (const odd of [1_718_000_000_000_000_001n, 4_294_967_296n, -1_001n]) {
+      const t = BigInt64Array.from([...exact, odd]);
+      expect(storedTimeline({ ...base, t }).t.at(-1)).toBe((odd / 1000n) * 1000n);
+    }
+  });
+
   it("refuses another drive's timeline", async () => {
     const timeline = await readTimeline(store, driveId);
     await expect(detectDrive(store, { driveId: 'other', timeline })).rejects.toThrow(UsageError);

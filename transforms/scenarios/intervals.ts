@@ -37,12 +37,36 @@ export function where(n: number, predicate: (i: number) => boolean): Interval[] 
 
 /** Ticks whose value is `>= threshold` (NaN never is). */
 export function atLeast(values: Float64Array, threshold: number): Interval[] {
-  return where(values.length, (i) => (values[i] as number) >= threshold);
+  // Its own loop, not `where` with a closure: the one call site of `where`'s predicate sees every
+  // detector's closure and stays slow (measured ~3x on 360k ticks).
+  const out: Interval[] = [];
+  let start = -1;
+  for (let i = 0; i < values.length; i++) {
+    if ((values[i] as number) >= threshold) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push({ start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push({ start, end: values.length });
+  return out;
 }
 
 /** Ticks whose value is `<= threshold` (NaN never is). */
 export function atMost(values: Float64Array, threshold: number): Interval[] {
-  return where(values.length, (i) => (values[i] as number) <= threshold);
+  const out: Interval[] = [];
+  let start = -1;
+  for (let i = 0; i < values.length; i++) {
+    if ((values[i] as number) <= threshold) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push({ start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push({ start, end: values.length });
+  return out;
 }
 
 export interface HysteresisOptions {

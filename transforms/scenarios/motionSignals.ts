@@ -106,6 +106,8 @@ export function motionSignals(timeline: Timeline, config: DetectorConfig): Motio
   return out;
 }
 
+let prefix = { sum: new Float64Array(0), count: new Int32Array(0) };
+
 /**
  * Centred moving average over `window` ticks that skips NaN neighbours; a tick that is NaN itself stays
  * NaN (smoothing never invents a value). Prefix sums: O(n) whatever the window.
@@ -117,8 +119,11 @@ export function movingAverage(values: Float64Array, window: number): Float64Arra
     out.set(values);
     return out;
   }
-  const sum = new Float64Array(n + 1);
-  const count = new Int32Array(n + 1);
+  // Prefix sums in scratch kept between calls (a detection run smooths several signals of one length).
+  if (prefix.sum.length < n + 1) prefix = { sum: new Float64Array(n + 1), count: new Int32Array(n + 1) };
+  const { sum, count } = prefix;
+  sum[0] = 0;
+  count[0] = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
     const ok = v === v;
