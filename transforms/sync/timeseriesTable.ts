@@ -101,9 +101,12 @@ export const TIMESERIES: TableDef<TimeseriesBatch> = {
   // Written on the transform's critical path: zstd level 1 encodes ~15% faster for 2.4% larger files.
   zstdLevel: 1,
   // Signals are smooth doubles: byte-stream-split suits them as it does GPS coordinates.
+  // The enrichment doubles too: a dictionary of sun elevations (one per tick) only filled up and fell back.
   encodings: {
     ...timeSeriesEncodings,
-    ...Object.fromEntries(NUMERIC_SIGNAL_NAMES.map((signal) => [signal, 'byte_stream_split'])),
+    ...Object.fromEntries(
+      [...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT_NAMES].map((name) => [name, 'byte_stream_split']),
+    ),
   },
 };
 
