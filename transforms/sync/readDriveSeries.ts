@@ -208,36 +208,38 @@ function timesOf(data: Data, uri: string): { values: BigInt64Array; scale: bigin
 }
 
 /**
- * Maps the rows of a string column chunk to small integer codes (`lookup` names → code, else -1). A
- * dictionary column is mapped per dictionary entry once (cached per dictionary object) and then per row by
- * its indices; a plain string column per row.
+ * Maps the rows of a string column chunk to small integer codes (`lookup` names → code, else -1), as a
+ * pair: row `r`'s code is `codes[indices[r]]`. A dictionary column is mapped per dictionary entry once
+ * (cached per dictionary object) and its own indices are used: no pass over the rows. A plain string
+ * column is looked up per row, into `indices` as code + 1 (`codes[0]` is -1).
  */
 class StringCodes {
   private readonly cache = new WeakMap<object, Int32Array>();
   private scratch = new Int32Array(0);
+  private readonly shifted: Int32Array;
 
-  constructor(private readonly lookup: ReadonlyMap<string, number>) {}
+  constructor(private readonly lookup: ReadonlyMap<string, number>) {
+    this.shifted = Int32Array.from({ length: lookup.size + 1 }, (_, i) => i - 1);
+  }
 
-  codes(data: Data): Int32Array {
-    if (this.scratch.length < data.length) this.scratch = new Int32Array(data.length);
-    const out = this.scratch;
+  coded(data: Data): { indices: Int32Array; codes: Int32Array } {
     const dictionary = data.dictionary;
     if (dictionary && data.values instanceof Int32Array) {
-      let map = this.cache.get(dictionary);
-      if (!map) {
-        map = new Int32Array(dictionary.length);
-        for (let i = 0; i < map.length; i++) map[i] = this.lookup.get(String(dictionary.get(i))) ?? -1;
-        this.cache.set(dictionary, map);
+      let codes = this.cache.get(dictionary);
+      if (!codes) {
+        codes = new Int32Array(dictionary.length);
+        for (let i = 0; i < codes.length; i++) codes[i] = this.lookup.get(String(dictionary.get(i))) ?? -1;
+        this.cache.set(dictionary, codes);
       }
-      const indices = data.values;
-      for (let r = 0; r < data.length; r++) out[r] = map[indices[r] as number] ?? -1;
-      return out;
+      return { indices: data.values, codes };
     }
+    if (this.scratch.length < data.length) this.scratch = new Int32Array(data.length);
+    const indices = this.scratch;
     for (let r = 0; r < data.length; r++) {
       const text = stringAt(data, r);
-      out[r] = text === null ? -1 : (this.lookup.get(text) ?? -1);
+      indices[r] = (text === null ? -1 : (this.lookup.get(text) ?? -1)) + 1;
     }
-    return out;
+    return { indices, codes: this.shifted };
   }
 }
 
@@ -368,13 +370,17 @@ class CanSignalScan {
           : stringAt(label, r);
     const timeWords = new Int32Array(time.values.buffer, time.values.byteOffset, rows * 2);
     const scale = Number(time.scale);
-    const messageCodes = this.messageCodes.codes(columnOf(batch, 'message', uri));
-    const signalCodes = this.signalCodes.codes(columnOf(batch, 'signal', uri));
+    const message = this.messageCodes.coded(columnOf(batch, 'message', uri));
+    const signal = this.signalCodes.coded(columnOf(batch, 'signal', uri));
+    const messageIndices = message.indices;
+    const messageCodes = message.codes;
+    const signalIndices = signal.indices;
+    const signalCodes = signal.codes;
     const signalCount = this.signals.size;
     for (let r = 0; r < rows; r++) {
-      const m = messageCodes[r] as number;
+      const m = messageCodes[messageIndices[r] as number] as number;
       if (m < 0) continue;
-      const s = signalCodes[r] as number;
+      const s = signalCodes[signalIndices[r] as number] as number;
       if (s < 0) continue;
       const pair = this.pairs[m * signalCount + s] as number;
       if (pair < 0) continue;

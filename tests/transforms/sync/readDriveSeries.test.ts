@@ -1,6 +1,17 @@
-import { Float64, Schema, Utf8 } from 'apache-arrow';
+import {
+  Float64,
+  Schema,
+  Table,
+  TimestampMicrosecond,
+  Utf8,
+  makeData,
+  makeVector,
+  vectorFromArray,
+} from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
 import type { ObjectStore } from '../../../catalog/objectStore.js';
+import { partKey } from '../../../catalog/layout.js';
+import { encodeParquet } from '../../../catalog/parquetWriter.js';
 import { PartitionedTableWriter } from '../../../catalog/tableWriter.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { CAN_SIGNALS, EGO_MOTION, GPS, PARTITION_KEYS, column, driveId, t } from '../../../catalog/tables.js';
@@ -233,5 +244,31 @@ describe('readDriveSeries', () => {
       expect(drive.series[0]?.source).toBe('can_signals:ESP.SPEED');
       expect([...(drive.series[0]?.v ?? [])]).toEqual([10, 11, 12, 13]);
     });
+  });
+
+  it('reads can_signals parts whose names are plain strings, not dictionary-coded (other writers)', async () => {
+    const store = await tempLake();
+    const micros = T0 / 1000n;
+    const table = new Table({
+      t: makeVector(
+        makeData({
+          type: new TimestampMicrosecond('UTC'),
+          data: BigInt64Array.of(micros, micros + 10_000n, micros + 20_000n),
+        }),
+      ),
+      bus: vectorFromArray(['can0', 'can0', 'can0'], new Utf8()),
+      message: vectorFromArray(['ESP', 'OTHER', 'ESP'], new Utf8()),
+      signal: vectorFromArray(['SPD', 'SPD', 'SPD'], new Utf8()),
+      value: vectorFromArray([36, 99, 72], new Float64()),
+    });
+    expect(table.getChild('message')?.type).toBeInstanceOf(Utf8);
+    const key = partKey({ table: 'can_signals', vehicle: 'v', date: '2023-11-14', driveId: 'd1', part: 0 });
+    await store.put(key, encodeParquet(table));
+    const drive = await readDriveSeries(store, {
+      driveId: 'd1',
+      mappings: { speed: [{ table: 'can_signals', message: 'ESP', signal: 'SPD', scale: 1 / 3.6 }] },
+    });
+    expect([...(drive.series[0]?.v ?? [])].map((v) => Math.round(v * 1e9) / 1e9)).toEqual([10, 20]);
+    expect([...(drive.series[0]?.t ?? [])]).toEqual([T0, T0 + 20_000_000n]);
   });
 });
