@@ -15,6 +15,7 @@ import { generateDemoDrive } from '../../ingest/demo/generateDemoDrive.js';
 import { ingestPaths } from '../../ingest/ingestPaths.js';
 import { detectDrive } from '../../transforms/detectDrive.js';
 import { readTimeline, storedTimeline } from '../../transforms/readTimeline.js';
+import { writeTimeline } from '../../transforms/sync/writeTimeline.js';
 import type { Timeline } from '../../transforms/timeline.js';
 import { transformDriveWithTimeline } from '../../transforms/transformDrive.js';
 import { observationFilesProvider } from '../../transforms/weather/observationFilesProvider.js';
@@ -125,6 +126,33 @@ describe('the stored timeline, kept in memory by the transform', () => {
       const t = BigInt64Array.from([...exact, odd]);
       expect(storedTimeline({ ...base, t }).t.at(-1)).toBe((odd / 1000n) * 1000n);
     }
+  });
+
+  it('reads back a timeline written in many parts across midnight: NaN, nulls and all-null columns', async () => {
+    const lake = await LocalObjectStore.open({ root: join(dir, 'parts-lake') });
+    // 11 ticks at 10 Hz, the first 3 before midnight UTC: a 3-row part, then parts of 4 rows.
+    const midnight = 1_718_409_600_000_000_000n;
+    const t = BigInt64Array.from({ length: 11 }, (_, i) => midnight + BigInt(i - 3) * 100_000_000n);
+    const timeline: Timeline = {
+      driveId: 'parts',
+      vehicle: 'v',
+      hz: 10,
+      t,
+      numeric: {
+        speed: Float64Array.from({ length: 11 }, (_, i) => (i % 4 === 1 ? NaN : i * 1.5)),
+        brake: new Float64Array(11).fill(NaN),
+        // Values only in the last part.
+        lat: Float64Array.from({ length: 11 }, (_, i) => (i >= 9 ? 48 + i / 1000 : NaN)),
+      },
+      text: {
+        gear: Array.from({ length: 11 }, (_, i) => (i === 0 || i === 6 ? null : i < 5 ? 'P' : 'D')),
+        turn_signal: new Array<string | null>(11).fill(null),
+      },
+      enrichment: { light: Array.from({ length: 11 }, (_, i) => (i < 3 ? 'night' : 'twilight')) },
+    };
+    const files = await writeTimeline(lake, timeline, { rowsPerFile: 4 });
+    expect(files.length).toBe(3); // 3 rows before midnight, then 4 and 4
+    expect(columns(await readTimeline(lake, 'parts'))).toEqual(columns(storedTimeline(timeline)));
   });
 
   it("refuses another drive's timeline", async () => {
