@@ -603,10 +603,14 @@ function convert(
   const scale = source.scale ?? 1;
   const offset = source.offset ?? 0;
   let samples = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = (v[i] as number) * scale + offset;
-    v[i] = x;
-    if (!Number.isNaN(x)) samples++;
+  if (scale === 1 && offset === 0) {
+    for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) samples++;
+  } else {
+    for (let i = 0; i < v.length; i++) {
+      const x = (v[i] as number) * scale + offset;
+      v[i] = x;
+      if (!Number.isNaN(x)) samples++;
+    }
   }
   if (samples === 0) return undefined;
   return { source: head.source, series: { ...head, t, v }, samples };

@@ -108,7 +108,7 @@ export function pickSamples(
   kind: 'previous' | 'nearest',
   stalenessNs: number,
 ): Int32Array {
-  const picks = new Int32Array(grid.count).fill(-1);
+  const picks = new Int32Array(grid.count);
   const n = rel.length;
   const step = grid.periodNs;
   let j = -1; // last sample with time <= tick
@@ -128,7 +128,7 @@ export function pickSamples(
         distance = ahead;
       }
     }
-    if (pick >= 0 && distance <= stalenessNs) picks[k] = pick;
+    picks[k] = pick >= 0 && distance <= stalenessNs ? pick : -1;
   }
   return picks;
 }
@@ -180,23 +180,33 @@ function interpolate(
   stalenessNs: number,
   period: number | undefined,
 ): Float64Array {
-  const out = new Float64Array(grid.count).fill(NaN);
+  // Every tick is written once below (NaN where no value): no separate fill pass over fresh memory.
+  const out = new Float64Array(grid.count);
   const n = rel.length;
   const step = grid.periodNs;
   let j = -1;
   for (let k = 0; k < grid.count; k++) {
     const tick = k * step;
     while (j + 1 < n && (rel[j + 1] as number) <= tick) j++;
-    if (j < 0) continue;
+    if (j < 0) {
+      out[k] = NaN;
+      continue;
+    }
     const before = rel[j] as number;
     const a = v[j] as number;
     if (before === tick) {
       out[k] = a; // of duplicates on the tick, the last recorded
       continue;
     }
-    if (j + 1 >= n) continue;
+    if (j + 1 >= n) {
+      out[k] = NaN;
+      continue;
+    }
     const after = rel[j + 1] as number; // > tick, so after > before
-    if (tick - before > stalenessNs || after - tick > stalenessNs) continue;
+    if (tick - before > stalenessNs || after - tick > stalenessNs) {
+      out[k] = NaN;
+      continue;
+    }
     const b = v[j + 1] as number;
     const f = (tick - before) / (after - before);
     if (period === undefined) {
