@@ -279,9 +279,6 @@ class CanSignalScan {
   private readonly withText: boolean[] = [];
   /** Per pair, per bus name. */
   private readonly buffers: Map<string, SampleBuffer>[] = [];
-  /** Per pair, the bus of its last row and that bus's buffer. */
-  private readonly lastBus: (string | undefined)[] = [];
-  private readonly lastBuffer: (SampleBuffer | undefined)[] = [];
   private readonly dictionaryStrings = new WeakMap<object, (string | null)[]>();
   private readonly messageCodes: StringCodes;
   private readonly signalCodes: StringCodes;
@@ -377,6 +374,10 @@ class CanSignalScan {
     const signalIndices = signal.indices;
     const signalCodes = signal.codes;
     const signalCount = this.signals.size;
+    // Per batch, the buffer of each (pair, bus) met, by the bus column's dictionary index: no string
+    // compare per row. A plain bus column (no dictionary) is looked up by name per row.
+    const busCount = busNames ? busNames.length : 0;
+    const resolved = new Array<SampleBuffer | undefined>(this.pairNames.length * busCount);
     for (let r = 0; r < rows; r++) {
       const m = messageCodes[messageIndices[r] as number] as number;
       if (m < 0) continue;
@@ -389,24 +390,33 @@ class CanSignalScan {
           this.counted[pair] = (this.counted[pair] as number) + 1;
         continue;
       }
-      const busName = (busNames ? busNames[busIndices[r] as number] : stringAt(bus, r)) ?? '';
-      // Rows of one pair nearly always come from one bus: remember its buffer rather than look it up.
-      let buffer = this.lastBus[pair] === busName ? this.lastBuffer[pair] : undefined;
-      if (!buffer) {
-        const perBus = this.buffers[pair] as Map<string, SampleBuffer>;
-        buffer = perBus.get(busName);
+      let buffer: SampleBuffer | undefined;
+      if (busNames) {
+        const slot = pair * busCount + (busIndices[r] as number);
+        buffer = resolved[slot];
         if (!buffer) {
-          buffer = new SampleBuffer(this.withText[pair]);
-          perBus.set(busName, buffer);
+          buffer = this.bufferOf(pair, busNames[busIndices[r] as number] ?? '');
+          resolved[slot] = buffer;
         }
-        this.lastBus[pair] = busName;
-        this.lastBuffer[pair] = buffer;
+      } else {
+        buffer = this.bufferOf(pair, stringAt(bus, r) ?? '');
       }
       const v = valueNulls && !value.getValid(r) ? NaN : (values[r] as number);
       const text = this.withText[pair] && label ? labelAt(r) : null;
       buffer.pushScaled(timeWords, r, scale, v, text);
     }
     if (this.undecided) this.decide();
+  }
+
+  /** The buffer of a pair's rows on one bus, made on first use. */
+  private bufferOf(pair: number, busName: string): SampleBuffer {
+    const perBus = this.buffers[pair] as Map<string, SampleBuffer>;
+    let buffer = perBus.get(busName);
+    if (!buffer) {
+      buffer = new SampleBuffer(this.withText[pair]);
+      perBus.set(busName, buffer);
+    }
+    return buffer;
   }
 
   /**
@@ -431,8 +441,6 @@ class CanSignalScan {
       for (const buffer of (this.buffers[pair] as Map<string, SampleBuffer>).values())
         this.counted[pair] = (this.counted[pair] as number) + buffer.countValues();
       this.buffers[pair] = new Map();
-      this.lastBus[pair] = undefined;
-      this.lastBuffer[pair] = undefined;
     }
     this.undecided = open;
   }
