@@ -64,19 +64,22 @@ export async function readPart(
 }
 
 /**
- * Decodes one part file row group by row group and hands each record batch to `visit` as views into
- * WebAssembly memory, not copies: a batch is valid only during its call (the next read reuses or moves
- * that memory), so `visit` copies what it keeps and keeps no reference. For the largest scans
- * (`can_signals`), where copying every column out of WebAssembly first was most of the read.
+ * Decodes one part file and hands each record batch to `visit` as views into WebAssembly memory, not
+ * copies: a batch is valid only during its call (the next read reuses or moves that memory), so `visit`
+ * copies what it keeps and keeps no reference. For the largest scans (`can_signals`), where copying every
+ * column out of WebAssembly first was most of the read. With `columns`, row group by row group (the
+ * WebAssembly memory stays the size of one); without, every column of the whole part in one read.
+ * `visit` also gets the row count of the read its batch belongs to.
  */
 export async function scanPart(
   store: ObjectStore,
   key: string,
-  columns: readonly string[],
-  visit: (batch: RecordBatch) => void,
+  columns: readonly string[] | undefined,
+  visit: (batch: RecordBatch, readRows: number) => void,
 ): Promise<void> {
+  // `readRows`: the rows of the read the batch is part of (the row group, or the whole part), for sizing.
   await decodePart(store, key, columns, false, (table) => {
-    for (const batch of table.batches) visit(batch);
+    for (const batch of table.batches) visit(batch, table.numRows);
   });
 }
 

@@ -3,11 +3,11 @@
  * the transform step stored. A column that is NULL on every tick was absent from the timeline that was
  * written, and is absent again here.
  */
-import { DataType } from 'apache-arrow';
-import type { Table as ArrowTable, Vector } from 'apache-arrow';
+import { DataType, TimeUnit, Type, makeVector } from 'apache-arrow';
+import type { Data, RecordBatch, Vector } from 'apache-arrow';
 import type { ObjectStore } from '../catalog/objectStore.js';
-import { readDriveTable } from '../catalog/readTable.js';
-import { NotFoundError } from '../core/errors.js';
+import { listTableParts, scanPart } from '../catalog/readTable.js';
+import { DecodeError, NotFoundError } from '../core/errors.js';
 import { TIMESERIES } from './sync/timeseriesTable.js';
 import {
   NUMERIC_SIGNAL_NAMES,
@@ -29,49 +29,231 @@ const TEXT_ENRICHMENT = ['light', 'weather_condition'] as const;
 
 /** The drive's timeline as stored. Throws NotFoundError when the drive has no `timeseries` rows. */
 export async function readTimeline(store: ObjectStore, driveId: string): Promise<Timeline & { hz: number }> {
-  const parts: ArrowTable[] = [];
-  let vehicle: string | undefined;
-  for await (const { part, rows } of readDriveTable(store, TIMESERIES.name, driveId)) {
-    vehicle ??= part.vehicle;
-    if (rows.numRows > 0) parts.push(rows);
+  const parts = await listTableParts(store, TIMESERIES.name, { driveId });
+  const collected = new TimelineColumns(store.uriOf(TIMESERIES.name));
+  for (const [index, part] of parts.entries()) {
+    // Each part whole, as views into WebAssembly memory copied once, straight into the timeline's arrays
+    // (copying the part out of WebAssembly first, then into the timeline, was a third of the read).
+    await scanPart(store, part.key, undefined, (batch, partRows) => {
+      // Room for the drive at the first batch (its parts hold the same rows but the last): no doublings.
+      if (index === 0) collected.reserve(partRows * parts.length);
+      collected.add(batch);
+    });
   }
-  if (vehicle === undefined || parts.length === 0) {
+  const vehicle = parts[0]?.vehicle;
+  if (vehicle === undefined || collected.rows === 0) {
     throw new NotFoundError(
       `drive ${driveId} has no timeseries in ${store.uri}: run \`adlake transform ${driveId}\` first`,
     );
   }
-  const n = parts.reduce((sum, p) => sum + p.numRows, 0);
-  const t = new BigInt64Array(n);
-  let at = 0;
-  for (const part of parts) {
-    const column = part.getChild('t');
-    if (!column) continue;
-    for (const data of column.data) {
-      const micros = data.values as BigInt64Array;
-      for (let i = 0; i < data.length; i++) t[at + i] = (micros[i] ?? 0n) * 1000n;
-      at += data.length;
-    }
-  }
+  const t = collected.times();
   const numeric: Partial<Record<NumericSignal, Float64Array>> = {};
   for (const signal of NUMERIC_SIGNAL_NAMES) {
-    const values = numbers(parts, signal, n);
+    const values = collected.numbers(signal);
     if (values) numeric[signal] = values;
   }
   const text: Partial<Record<TextSignal, (string | null)[]>> = {};
   for (const signal of TEXT_SIGNAL_NAMES) {
-    const values = strings(parts, signal, n);
+    const values = collected.strings(signal);
     if (values) text[signal] = values;
   }
   const enrichment: TimelineEnrichment = {};
   for (const key of NUMERIC_ENRICHMENT) {
-    const values = numbers(parts, key, n);
+    const values = collected.numbers(key);
     if (values) enrichment[key] = values;
   }
   for (const key of TEXT_ENRICHMENT) {
-    const values = strings(parts, key, n);
+    const values = collected.strings(key);
     if (values) enrichment[key] = values;
   }
   return { driveId, vehicle, hz: tickRate(t), t, numeric, text, enrichment };
+}
+
+const NUMBER_COLUMNS: readonly string[] = [...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT];
+const STRING_COLUMNS: readonly string[] = [...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT];
+
+/**
+ * The timeline's columns, appended batch by batch: tick times in ns, numbers with NaN for NULL, text as
+ * strings. A column without any value (absent from the files, or NULL on every tick) is not returned.
+ */
+class TimelineColumns {
+  rows = 0;
+  private capacity = 0;
+  private t = new BigInt64Array(0);
+  private readonly number = new Map<string, Float64Array>();
+  private readonly text = new Map<string, (string | null)[]>();
+  private readonly valued = new Set<string>();
+
+  constructor(private readonly uri: string) {}
+
+  add(batch: RecordBatch): void {
+    const n = batch.numRows;
+    if (n === 0) return;
+    if (this.rows + n > this.capacity) this.reserve(Math.max(this.rows + n, this.capacity * 2));
+    const at = this.rows;
+    const time = batch.getChild('t')?.data[0];
+    if (!time || !(time.values instanceof BigInt64Array) || !DataType.isTimestamp(time.type))
+      throw new DecodeError('timeseries part has no timestamp column t', { uri: this.uri });
+    toNanos(time.values, time.type.unit, this.t, at, n);
+    for (const name of NUMBER_COLUMNS) {
+      const data = columnData(batch, name);
+      if (data) {
+        if (this.copyNumbers(name, data, this.numbersOf(name), at)) this.valued.add(name);
+      } else {
+        // A part without the column: NULL there (an array is made only for a column some part has).
+        this.number.get(name)?.fill(Number.NaN, at, at + n);
+      }
+    }
+    for (const name of STRING_COLUMNS) {
+      const data = columnData(batch, name);
+      if (data && this.copyStrings(data, this.stringsOf(name), at)) this.valued.add(name);
+    }
+    this.rows += n;
+  }
+
+  /** Grows every column to `capacity` rows (pages past what is written are never touched). */
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const t = new BigInt64Array(capacity);
+    t.set(this.t.subarray(0, this.rows));
+    this.t = t;
+    for (const [name, values] of this.number) {
+      const grown = new Float64Array(capacity);
+      grown.set(values.subarray(0, this.rows));
+      this.number.set(name, grown);
+    }
+    for (const values of this.text.values()) {
+      const from = values.length;
+      values.length = capacity;
+      values.fill(null, from);
+    }
+    this.capacity = capacity;
+  }
+
+  times(): BigInt64Array {
+    return this.t.subarray(0, this.rows);
+  }
+
+  numbers(name: string): Float64Array | undefined {
+    return this.valued.has(name) ? this.number.get(name)?.subarray(0, this.rows) : undefined;
+  }
+
+  strings(name: string): (string | null)[] | undefined {
+    const values = this.valued.has(name) ? this.text.get(name) : undefined;
+    if (values) values.length = this.rows;
+    return values;
+  }
+
+  private numbersOf(name: string): Float64Array {
+    let values = this.number.get(name);
+    if (!values) {
+      // Every row is written by `add` from here on; a column first met in a later part is NULL before.
+      values = new Float64Array(this.capacity);
+      values.fill(Number.NaN, 0, this.rows);
+      this.number.set(name, values);
+    }
+    return values;
+  }
+
+  private stringsOf(name: string): (string | null)[] {
+    let values = this.text.get(name);
+    if (!values) {
+      // Null up to capacity: rows of parts without the column stay null, and the array never grows.
+      values = new Array<string | null>(this.capacity).fill(null);
+      this.text.set(name, values);
+    }
+    return values;
+  }
+
+  /** Copies a numeric column chunk to `out` from `at`, NaN for NULL; whether any row had a value. */
+  private copyNumbers(name: string, data: Data, out: Float64Array, at: number): boolean {
+    const n = data.length;
+    if (data.nullCount === n) {
+      out.fill(Number.NaN, at, at + n);
+      return false;
+    }
+    if (!(data.values instanceof Float64Array))
+      throw new DecodeError(`timeseries column ${name} is ${Type[data.typeId]}, not a double`, {
+        uri: this.uri,
+      });
+    out.set(data.values.subarray(0, n), at);
+    const bitmap = data.nullBitmap;
+    if (data.nullCount > 0 && bitmap) {
+      // The values in one copy, then NaN where the validity bitmap has a 0: byte by byte, so runs of
+      // valid rows (0xff) cost one test per eight rows.
+      const offset = data.offset;
+      for (let i = 0; i < n;) {
+        const bit = offset + i;
+        if ((bit & 7) === 0 && i + 8 <= n && bitmap[bit >> 3] === 0xff) {
+          i += 8;
+          continue;
+        }
+        if (((bitmap[bit >> 3] as number) & (1 << (bit & 7))) === 0) out[at + i] = Number.NaN;
+        i++;
+      }
+    }
+    return true;
+  }
+
+  /** Copies a string column chunk to `out` from `at` (dictionary entries decoded once); whether any had a value. */
+  private copyStrings(data: Data, out: (string | null)[], at: number): boolean {
+    const n = data.length;
+    let any = false;
+    const dictionary = data.dictionary;
+    const nulls = data.nullCount > 0;
+    if (dictionary && data.values instanceof Int32Array) {
+      const entries = Array.from({ length: dictionary.length }, (_, i) => {
+        const text: unknown = dictionary.get(i);
+        return typeof text === 'string' ? text : null;
+      });
+      const indices = data.values;
+      for (let i = 0; i < n; i++) {
+        const text = nulls && !data.getValid(i) ? null : (entries[indices[i] as number] ?? null);
+        out[at + i] = text;
+        if (text !== null) any = true;
+      }
+      return any;
+    }
+    const vector = makeVector(data);
+    for (let i = 0; i < n; i++) {
+      const value: unknown = nulls && !data.getValid(i) ? null : vector.get(i);
+      const text = typeof value === 'string' ? value : null;
+      out[at + i] = text;
+      if (text !== null) any = true;
+    }
+    return any;
+  }
+}
+
+/** The first (only) chunk of a batch's column, if the batch has the column. */
+function columnData(batch: RecordBatch, name: string): Data | undefined {
+  const vector = batch.getChild(name) as Vector<DataType> | null;
+  return vector?.data[0];
+}
+
+/** Timestamps in `unit` to ns into `out` from `at`: microseconds (the lake's) through their 32-bit words. */
+function toNanos(values: BigInt64Array, unit: TimeUnit, out: BigInt64Array, at: number, n: number): void {
+  if (unit !== TimeUnit.MICROSECOND || !LITTLE_ENDIAN) {
+    const factor =
+      unit === TimeUnit.SECOND
+        ? 1_000_000_000n
+        : unit === TimeUnit.MILLISECOND
+          ? 1_000_000n
+          : unit === TimeUnit.MICROSECOND
+            ? 1000n
+            : 1n;
+    for (let i = 0; i < n; i++) out[at + i] = (values[i] as bigint) * factor;
+    return;
+  }
+  const from = new Int32Array(values.buffer, values.byteOffset, n * 2);
+  const to = new Int32Array(out.buffer, out.byteOffset + at * 8, n * 2);
+  for (let i = 0; i < n; i++) {
+    // low * 1000 < 2^42 is exact; its carry joins the high word (int32 for any time int64 ns can hold).
+    const low = ((from[2 * i] as number) >>> 0) * 1000;
+    const carry = Math.floor(low / 4294967296);
+    to[2 * i] = low - carry * 4294967296;
+    to[2 * i + 1] = (from[2 * i + 1] as number) * 1000 + carry;
+  }
 }
 
 /**
@@ -137,83 +319,4 @@ function tickRate(t: BigInt64Array): number {
   if (t.length < 2) return 10;
   const span = Number((t[t.length - 1] ?? 0n) - (t[0] ?? 0n));
   return span > 0 ? Math.round(((t.length - 1) * 1e9 * 1000) / span) / 1000 : 10;
-}
-
-function numbers(parts: readonly ArrowTable[], name: string, n: number): Float64Array | undefined {
-  const out = new Float64Array(n).fill(Number.NaN);
-  let at = 0;
-  let any = false;
-  for (const part of parts) {
-    const column: Vector | null = part.getChild(name);
-    if (column && DataType.isFloat(column.type)) {
-      // Chunk by chunk from the Arrow buffers: `column.get(i)` per cell took a second an hour at 100 Hz.
-      let offset = at;
-      for (const data of column.data) {
-        if (data.values instanceof Float64Array) {
-          const values = data.values.subarray(data.offset, data.offset + data.length);
-          if (data.nullCount === 0) {
-            out.set(values, offset);
-            any ||= data.length > 0;
-          } else if (data.nullCount < data.length) {
-            const bitmap = data.nullBitmap;
-            for (let i = 0; i < data.length; i++) {
-              const bit = data.offset + i;
-              if (bitmap && ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) === 0) continue;
-              out[offset + i] = values[i] as number;
-              any = true;
-            }
-          }
-        } else {
-          for (let i = 0; i < data.length; i++) {
-            const value: unknown = data.getValid(i) ? (column.get(offset - at + i) as unknown) : null;
-            if (typeof value !== 'number') continue;
-            out[offset + i] = value;
-            any = true;
-          }
-        }
-        offset += data.length;
-      }
-    }
-    at += part.numRows;
-  }
-  return any ? out : undefined;
-}
-
-function strings(parts: readonly ArrowTable[], name: string, n: number): (string | null)[] | undefined {
-  const out: (string | null)[] = new Array<string | null>(n).fill(null);
-  let at = 0;
-  let any = false;
-  for (const part of parts) {
-    const column: Vector | null = part.getChild(name);
-    if (column) {
-      let offset = at;
-      for (const data of column.data) {
-        const dictionary = data.dictionary;
-        if (dictionary && data.values instanceof Int32Array) {
-          // Dictionary-coded (as the writer stores names): decode each entry once, then index per row.
-          const entries = Array.from({ length: dictionary.length }, (_, i) => {
-            const text: unknown = dictionary.get(i);
-            return typeof text === 'string' ? text : null;
-          });
-          for (let i = 0; i < data.length; i++) {
-            if (!data.getValid(i)) continue;
-            const text = entries[data.values[data.offset + i] as number] ?? null;
-            if (text === null) continue;
-            out[offset + i] = text;
-            any = true;
-          }
-        } else {
-          for (let i = 0; i < data.length; i++) {
-            const value = column.get(offset - at + i) as unknown;
-            if (typeof value !== 'string') continue;
-            out[offset + i] = value;
-            any = true;
-          }
-        }
-        offset += data.length;
-      }
-    }
-    at += part.numRows;
-  }
-  return any ? out : undefined;
 }
