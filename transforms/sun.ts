@@ -215,6 +215,8 @@ export function enrichSun(timeline: Timeline): { sun_elevation: Float64Array; li
   return { sun_elevation: elevation, light };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** Exact per-tick solar elevation over a timeline's columns, with the ephemeris cached per 10 minutes. */
 class TickSun {
   private segStart = Number.NaN;
@@ -222,14 +224,22 @@ class TickSun {
   private eph0: Ephemeris = { declination: 0, equationOfTime: 0 };
   private eph1: Ephemeris = this.eph0;
 
+  /** The ticks' 32-bit words (little-endian hosts): a BigInt read per tick allocated one. */
+  private readonly words: Int32Array | undefined;
+
   constructor(
     private readonly t: BigInt64Array,
     private readonly lat: Float64Array,
     private readonly lon: Float64Array,
-  ) {}
+  ) {
+    if (LITTLE_ENDIAN) this.words = new Int32Array(t.buffer, t.byteOffset, t.length * 2);
+  }
 
+  /** Tick i's time, seconds since the epoch (rounded once to a double, as `Number(t) / 1e9`). */
   seconds(i: number): number {
-    return Number(this.t[i] ?? 0n) / 1e9;
+    const words = this.words;
+    if (!words) return Number(this.t[i] ?? 0n) / 1e9;
+    return ((words[2 * i + 1] as number) * 4294967296 + ((words[2 * i] as number) >>> 0)) / 1e9;
   }
 
   valid(i: number): boolean {

@@ -593,13 +593,24 @@ function convert(
     const values = source.values ?? {};
     const out = new Array<string | null>(t.length);
     let samples = 0;
+    // A gear or turn signal takes a few values over many samples: the last one's mapping is kept, and
+    // the raw value's text is made only when it changes (a string per sample was most of this loop).
+    let lastValue = NaN;
+    let lastLabel: string | null | undefined;
+    let lastMapped: string | null = null;
     for (let i = 0; i < t.length; i++) {
-      const raw = Number.isNaN(v[i]) ? null : String(v[i]);
-      const label = text?.[i] ?? raw;
-      const mapped =
-        label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
-      out[i] = mapped;
-      if (mapped !== null) samples++;
+      const value = v[i] as number;
+      const given = text?.[i] ?? null;
+      if (!(value === lastValue || (value !== value && lastValue !== lastValue)) || given !== lastLabel) {
+        const raw = Number.isNaN(value) ? null : String(value);
+        const label = given ?? raw;
+        lastMapped =
+          label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
+        lastValue = value;
+        lastLabel = given;
+      }
+      out[i] = lastMapped;
+      if (lastMapped !== null) samples++;
     }
     if (samples === 0) return undefined;
     return {

@@ -271,4 +271,32 @@ describe('readDriveSeries', () => {
     expect([...(drive.series[0]?.v ?? [])].map((v) => Math.round(v * 1e9) / 1e9)).toEqual([10, 20]);
     expect([...(drive.series[0]?.t ?? [])]).toEqual([T0, T0 + 20_000_000n]);
   });
+
+  it('maps text signals sample by sample: labels, raw values through `values`, and value changes', async () => {
+    const store = await tempLake();
+    await write(store, CAN_SIGNALS, {
+      t: [0, 10, 20, 30, 40, 50, 60].map(ms),
+      bus: new Array(7).fill('b'),
+      message: new Array(7).fill('TRANS'),
+      signal: new Array(7).fill('GEAR'),
+      value: [1, 1, 2, 2, NaN, 2, 3],
+      label: [null, null, null, 'SPORT', null, null, null],
+    });
+    const drive = await readDriveSeries(store, {
+      driveId: 'd1',
+      mappings: {
+        gear: [
+          {
+            table: 'can_signals',
+            message: 'TRANS',
+            signal: 'GEAR',
+            values: { '1': 'P', '2': 'D', SPORT: 'S' },
+          },
+        ],
+      },
+    });
+    // 3 has no mapping: kept as its text; a NaN value (no value) is a null.
+    expect(drive.series[0]?.text).toEqual(['P', 'P', 'D', 'S', null, 'D', '3']);
+    expect(drive.choices[0]?.samples).toBe(6);
+  });
 });
