@@ -21,6 +21,7 @@
  */
 import { VERSION } from '../cli/version.js';
 import { InternalError } from '../core/errors.js';
+import { int64MinMaxAt } from '../core/int64.js';
 import { ByteBuilder } from './byteBuilder.js';
 import type { ColumnView } from './columnBuffer.js';
 import type { ColumnPlan, ColumnsPart, PhysicalType } from './columnsPart.js';
@@ -563,18 +564,7 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
     case 'int64': {
       const a = values.values;
       if (a.length === 0) return [undefined, undefined];
-      // Compare through 32-bit halves: high word signed, low word unsigned (no bigint per value).
-      const words = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
-      let minAt = 0;
-      let maxAt = 0;
-      for (let i = 1; i < a.length; i++) {
-        const hi = words[2 * i + 1] as number;
-        const lo = (words[2 * i] as number) >>> 0;
-        const minHi = words[2 * minAt + 1] as number;
-        if (hi < minHi || (hi === minHi && lo < (words[2 * minAt] as number) >>> 0)) minAt = i;
-        const maxHi = words[2 * maxAt + 1] as number;
-        if (hi > maxHi || (hi === maxHi && lo > (words[2 * maxAt] as number) >>> 0)) maxAt = i;
-      }
+      const [minAt, maxAt] = int64MinMaxAt(a);
       return [bytesOf(a.slice(minAt, minAt + 1)), bytesOf(a.slice(maxAt, maxAt + 1))];
     }
     case 'double': {

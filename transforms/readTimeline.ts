@@ -8,6 +8,7 @@ import type { Data, RecordBatch, Vector } from 'apache-arrow';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { listTableParts, scanPart } from '../catalog/readTable.js';
 import { DecodeError, NotFoundError } from '../core/errors.js';
+import { LITTLE_ENDIAN } from '../core/int64.js';
 import { TIMESERIES } from './sync/timeseriesTable.js';
 import {
   NUMERIC_SIGNAL_NAMES,
@@ -292,8 +293,6 @@ export function storedTimeline(timeline: Timeline): Timeline {
     enrichment: { ...numericEnrichment, ...textEnrichment },
   };
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Whether every time is a whole number of microseconds, checked on its 32-bit words: an int64 is

@@ -9,6 +9,7 @@
  * uses UT where Meeus uses TT: ΔT (about 70 s) moves the sun by 0.001°, far below the algorithm's error.
  */
 
+import { LITTLE_ENDIAN } from '../core/int64.js';
 import type { Timeline } from './timeline.js';
 
 /** The sun's position seen from a place at a time. Angles in degrees. */
@@ -214,8 +215,6 @@ export function enrichSun(timeline: Timeline): { sun_elevation: Float64Array; li
   for (let i = 0; i < n; i++) light[i] = lightFromElevation(elevation[i] ?? Number.NaN);
   return { sun_elevation: elevation, light };
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Exact per-tick solar elevation over a timeline's columns, with the ephemeris cached per 10 minutes. */
 class TickSun {

@@ -3,6 +3,7 @@
  * every signal resampled onto it by its policy.
  */
 import { UsageError } from '../../core/errors.js';
+import { int64MinMaxAt } from '../../core/int64.js';
 import { TEXT_SIGNALS } from '../timeline.js';
 import type { CanonicalSignal, SignalSeries, TextSignal, Timeline } from '../timeline.js';
 import { DEFAULT_POLICIES } from './defaultPolicies.js';
@@ -72,22 +73,9 @@ function gridFor(series: readonly SignalSeries[], options: BuildTimelineOptions,
   return tickGrid({ start, end, hz });
 }
 
-/**
- * The least and greatest of int64 times, compared by their 32-bit words (high signed, then low unsigned):
- * no BigInt per sample and no copy.
- */
+/** The least and greatest of int64 times (no BigInt per sample, no copy); the array is not empty. */
 export function timeBounds(t: BigInt64Array): [bigint, bigint] {
-  const words = new Int32Array(t.buffer, t.byteOffset, t.length * 2);
-  let lo = 0;
-  let hi = 0;
-  for (let i = 1; i < t.length; i++) {
-    const high = words[2 * i + 1] as number;
-    const low = (words[2 * i] as number) >>> 0;
-    const loHigh = words[2 * lo + 1] as number;
-    if (high < loHigh || (high === loHigh && low < (words[2 * lo] as number) >>> 0)) lo = i;
-    const hiHigh = words[2 * hi + 1] as number;
-    if (high > hiHigh || (high === hiHigh && low > (words[2 * hi] as number) >>> 0)) hi = i;
-  }
+  const [lo, hi] = int64MinMaxAt(t);
   return [t[lo] as bigint, t[hi] as bigint];
 }
 

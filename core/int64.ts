@@ -1,0 +1,35 @@
+/**
+ * int64 arrays read through their 32-bit words (little-endian hosts): a BigInt read per element allocates
+ * a BigInt, which made loops over millions of timestamps several times slower.
+ */
+
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Positions of the least and greatest values of a non-empty int64 array (the first of equal ones),
+ * compared by words: high word signed, then low word unsigned. [-1, -1] when empty.
+ */
+export function int64MinMaxAt(values: BigInt64Array): [number, number] {
+  if (values.length === 0) return [-1, -1];
+  if (!LITTLE_ENDIAN) {
+    let minAt = 0;
+    let maxAt = 0;
+    for (let i = 1; i < values.length; i++) {
+      if ((values[i] as bigint) < (values[minAt] as bigint)) minAt = i;
+      if ((values[i] as bigint) > (values[maxAt] as bigint)) maxAt = i;
+    }
+    return [minAt, maxAt];
+  }
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  let minAt = 0;
+  let maxAt = 0;
+  for (let i = 1; i < values.length; i++) {
+    const high = words[2 * i + 1] as number;
+    const low = (words[2 * i] as number) >>> 0;
+    const minHigh = words[2 * minAt + 1] as number;
+    if (high < minHigh || (high === minHigh && low < (words[2 * minAt] as number) >>> 0)) minAt = i;
+    const maxHigh = words[2 * maxAt + 1] as number;
+    if (high > maxHigh || (high === maxHigh && low > (words[2 * maxAt] as number) >>> 0)) maxAt = i;
+  }
+  return [minAt, maxAt];
+}
