@@ -27,6 +27,7 @@ import { CanVinMasker } from '../transforms/pseudonym/CanVinMasker.js';
 import { Pseudonymiser } from '../transforms/pseudonym/Pseudonymiser.js';
 import type { Batch, Reject } from '../core/reject.js';
 import type { ByteStream, RandomAccessSource } from '../core/source.js';
+import { settleAll } from '../core/settleAll.js';
 import { isoString } from '../core/time.js';
 import type { CanFrame } from './can/frame.js';
 import { openCanLog } from './can/readCanLog.js';
@@ -203,14 +204,6 @@ const CAN_FORMATS: ReadonlySet<InputFormat> = new Set([
  */
 function startedOr(encoder: LazyEncoder, fallback: ParquetEncoder): ParquetEncoder {
   return { encode: (ipc, plan) => (encoder.started ? encoder : fallback).encode(ipc, plan) };
-}
-
-/** The values of `promises` once all have settled; the first failure if any failed. */
-async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /** Input formats whose rows all go to the CAN encoder when it runs (CAN logs) or to no table (DBCs). */

@@ -5,6 +5,7 @@
  */
 import { readDriveRecord, updateDriveRecord } from '../catalog/driveRecord.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
+import { settleAll } from '../core/settleAll.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
 import { judgeDrive, reasonCodes, type QualityReason, type QualityStatus } from './quality/qualityGates.js';
 import { DEFAULT_QUALITY_CONFIG, type QualityConfig } from './quality/qualityConfig.js';
@@ -79,20 +80,17 @@ export async function transformDriveWithTimeline(
   timeline.enrichment.sun_elevation = sun.sun_elevation;
   timeline.enrichment.light = sun.light;
 
-  const files: WrittenFile[] = [];
   let weather: TransformReport['weather'] = { status: 'none', reason: 'no_provider' };
   let weatherSummary: string | undefined;
   let disagreement: string[] = [];
+  let weatherRows: ReturnType<typeof weatherToBatch> | undefined;
   if (options.weather) {
     const result = await enrichWeather(timeline, options.weather, config.weather);
     Object.assign(timeline.enrichment, result.enrichment);
     weather = result.report;
     weatherSummary = result.summary;
     disagreement = result.disagreement ?? [];
-    files.push(...(await writeRows(store, WEATHER, record, weatherToBatch(result.rows), options)));
-  } else {
-    // A provider-less re-run must not leave an earlier run's weather rows behind.
-    files.push(...(await writeRows(store, WEATHER, record, undefined, options)));
+    weatherRows = weatherToBatch(result.rows);
   }
 
   const inputs = await readQualityInputs({
@@ -103,14 +101,16 @@ export async function transformDriveWithTimeline(
     clockOffsetS: sync.clockOffset.offsetS,
   });
   const quality = judgeDrive(inputs, config.quality ?? DEFAULT_QUALITY_CONFIG);
-  files.push(...(await writeRows(store, QUALITY, record, qualityToBatch(quality), options)));
-  files.push(
-    ...(await writeTimeline(
-      store,
-      timeline,
-      options.rowsPerFile ? { rowsPerFile: options.rowsPerFile } : {},
-    )),
-  );
+
+  // The three tables at once: while one part is being put, the next is encoded. A provider-less re-run
+  // writes no weather rows, and so removes an earlier run's.
+  const files = (
+    await settleAll([
+      writeRows(store, WEATHER, record, weatherRows, options),
+      writeRows(store, QUALITY, record, qualityToBatch(quality), options),
+      writeTimeline(store, timeline, options.rowsPerFile ? { rowsPerFile: options.rowsPerFile } : {}),
+    ])
+  ).flat();
 
   // Ingest flagged what it saw (e.g. implausible_clock, missing_topic:<t>); keep those beside the gates'.
   const ingestIssues = (Array.isArray(record.row.quality_issues) ? record.row.quality_issues : []).filter(
