@@ -58,6 +58,9 @@ hour of driving, at each tick rate, with peak RSS and the split by stage. Each r
   --profile      also run each rate once under node --cpu-prof and print where the CPU time goes
   --json         also write <dir>/transform-results.json
   -h, --help
+
+The children run with the allocator settings adlake gives itself (cli/mallocTunables.ts); with
+ADLAKE_NO_RELAUNCH=1 they do not.
 `;
 
 /** Targets of issue 4: one hour of 100 Hz driving transformed and detected in under 2 s, under 512 MB. */
@@ -783,11 +786,7 @@ function pct(share: number): string {
 function stopwatch(cpu: Stages, rss: Stages): (stage: string) => number {
   let last = performance.now();
   let lastCpu = process.cpuUsage();
-  let lastFaults = process.resourceUsage().minorPageFault;
   return (stage) => {
-    const faults = process.resourceUsage().minorPageFault;
-    if (process.env.ADLAKE_BENCH_FAULTS) process.stderr.write(`${stage}: ${faults - lastFaults} faults\n`);
-    lastFaults = faults;
     const now = performance.now();
     const seconds = (now - last) / 1000;
     last = now;
