@@ -4,12 +4,12 @@
  * On Linux every first write to a fresh 4 KiB page is a page fault; on the VMs adlake is measured on (and
  * on many cloud hosts) one costs 10-20 µs, so a step that fills 200 MB of new typed arrays spends most of
  * its time in the kernel. Two glibc tunables cut the faults of `adlake transform` on an hour of 100 Hz
- * driving from ~93k to ~28k and of a 5M-frame CAN ingest from ~71k to ~27k (bench/README.md):
+ * driving from ~93k to ~28k and of a 5M-frame CAN ingest from ~71k to ~30k (bench/README.md):
  *
  * - `glibc.malloc.hugetlb=1`: the allocator asks for transparent huge pages (`madvise`), so a large typed
  *   array is backed by 2 MiB pages: one fault where there were 512;
- * - `glibc.malloc.arena_max=1`: every thread allocates from the main arena, which is the one the first
- *   setting covers (threads' own arenas are 64 MiB heaps grown 4 KiB at a time).
+ * - `glibc.malloc.arena_max=1`: every thread allocates from the main arena, where the first setting
+ *   applies (the heaps of the threads' own arenas showed no huge pages here).
  *
  * Tunables are read once, when a process starts, so the CLI starts itself again with them set (only
  * where they mean something: glibc on Linux) unless they are set already. `ADLAKE_NO_RELAUNCH=1` turns
