@@ -41,7 +41,7 @@ import { writeTimeline } from '../transforms/sync/writeTimeline.js';
 import type { SignalSeries } from '../transforms/timeline.js';
 import { transformDrive, transformDriveWithTimeline } from '../transforms/transformDrive.js';
 import { WEATHER } from '../transforms/weather/weatherTable.js';
-import { shouldRelaunch, tunedEnvironment } from '../cli/mallocTunables.js';
+import { shouldRelaunch, tunedEnvironment, tunedNodeFlags } from '../cli/mallocTunables.js';
 import { GNU_TIME, measureCommand } from './measureCommand.js';
 import { findRoot, int, shown, spread, table, verdict } from './reportText.js';
 
@@ -59,8 +59,8 @@ hour of driving, at each tick rate, with peak RSS and the split by stage. Each r
   --json         also write <dir>/transform-results.json
   -h, --help
 
-The children run with the allocator settings adlake gives itself (cli/mallocTunables.ts); with
-ADLAKE_NO_RELAUNCH=1 they do not.
+The children run with the allocator settings and V8 flags \`adlake transform\` gives itself
+(cli/mallocTunables.ts); with ADLAKE_NO_RELAUNCH=1 they do not.
 `;
 
 /** Targets of issue 4: one hour of 100 Hz driving transformed and detected in under 2 s, under 512 MB. */
@@ -504,12 +504,23 @@ async function writeTable<TBatch>(
 /** Spawns one child under GNU time; throws with the child's stderr when it fails. */
 async function runMeasured(lake: string, hz: number, mode: ChildMode, nodeFlags: string[] = []) {
   const script = fileURLToPath(import.meta.url);
+  const tuned = shouldRelaunch(['transform']);
   const run = await measureCommand({
     command: process.execPath,
-    args: [...nodeFlags, script, '--child', mode, '--lake', lake, '--hz', String(hz)],
+    args: [
+      ...nodeFlags,
+      // As `adlake transform` runs itself (cli/mallocTunables.ts), unless ADLAKE_NO_RELAUNCH=1 turns that off.
+      ...(tuned ? tunedNodeFlags(['transform'], nodeFlags) : []),
+      script,
+      '--child',
+      mode,
+      '--lake',
+      lake,
+      '--hz',
+      String(hz),
+    ],
     cwd: process.cwd(),
-    // As `adlake` runs itself (cli/mallocTunables.ts), unless ADLAKE_NO_RELAUNCH=1 turns that off.
-    ...(shouldRelaunch(['transform']) ? { env: tunedEnvironment() } : {}),
+    ...(tuned ? { env: tunedEnvironment() } : {}),
   });
   if (run.exitCode !== 0)
     throw new Error(`${mode} child at ${hz} Hz exited ${run.exitCode}: ${run.stderrTail}`);

@@ -66,13 +66,33 @@ function isGlibc(): boolean {
 }
 
 /**
- * Runs this same command (`process.argv`; `args` replaces the script and its arguments) in a child with the tuned environment, passing the terminal
- * through; resolves with its exit code. SIGINT from a terminal reaches both processes (the child
- * handles it); SIGTERM and SIGHUP sent to this process are passed on. A child killed by a signal is
- * mirrored by exiting with 128 + the signal's number, as a shell reports it.
+ * V8 flags for a command (`args` as after the script: the command first). `transform` and `detect` keep
+ * their data in typed arrays outside the JS heap and make little short-lived garbage: a young generation
+ * of at most 8 MiB (V8's default is 16) touches less fresh memory (100 Hz `transform --detect`: 25k → 21k
+ * page faults; median of 6 alternating runs 2.14 → 1.95 s). Not for `ingest`, whose frame objects then
+ * reach the old generation: twice as slow. A flag the caller gave Node itself wins.
+ */
+export function tunedNodeFlags(
+  args: readonly string[],
+  execArgv: readonly string[] = process.execArgv,
+): string[] {
+  if (!SMALL_YOUNG_GENERATION.has(args[0] ?? '')) return [];
+  if (execArgv.some((flag) => flag.startsWith('--max-semi-space-size'))) return [];
+  return ['--max-semi-space-size=8'];
+}
+
+const SMALL_YOUNG_GENERATION = new Set(['transform', 'detect']);
+
+/**
+ * Runs this same command (`process.argv`; `args` replaces the script and its arguments) in a child with
+ * the tuned environment and the command's V8 flags, passing the terminal through; resolves with its exit
+ * code. SIGINT from a terminal reaches both processes (the child handles it); SIGTERM and SIGHUP sent to
+ * this process are passed on. A child killed by a signal is mirrored by exiting with 128 + the signal's
+ * number, as a shell reports it.
  */
 export function relaunch(args: readonly string[] = process.argv.slice(1)): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+  const flags = tunedNodeFlags(args.slice(1));
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...args], {
     stdio: 'inherit',
     env: tunedEnvironment(),
   });

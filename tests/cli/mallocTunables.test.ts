@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MALLOC_TUNABLES, relaunch, shouldRelaunch, tunedEnvironment } from '../../cli/mallocTunables.js';
+import {
+  MALLOC_TUNABLES,
+  relaunch,
+  shouldRelaunch,
+  tunedEnvironment,
+  tunedNodeFlags,
+} from '../../cli/mallocTunables.js';
 
 describe('glibc malloc tunables', () => {
   it('adds the tunables to GLIBC_TUNABLES and keeps the caller’s own', () => {
@@ -26,6 +32,14 @@ describe('glibc malloc tunables', () => {
     expect(shouldRelaunch(work, { GLIBC_TUNABLES: 'glibc.pthread.rseq=0' }, true)).toBe(true);
     for (const info of [[], ['--help'], ['transform', '-h'], ['--version'], ['help'], ['version']])
       expect(shouldRelaunch(info, {}, true)).toBe(false);
+  });
+
+  it('gives transform and detect a smaller young generation, unless Node was given one', () => {
+    expect(tunedNodeFlags(['transform', '--all'], [])).toEqual(['--max-semi-space-size=8']);
+    expect(tunedNodeFlags(['detect', 'd1'], ['--cpu-prof'])).toEqual(['--max-semi-space-size=8']);
+    expect(tunedNodeFlags(['ingest', 'log.txt'], [])).toEqual([]);
+    expect(tunedNodeFlags([], [])).toEqual([]);
+    expect(tunedNodeFlags(['transform'], ['--max-semi-space-size=32'])).toEqual([]);
   });
 
   describe('relaunch', () => {
