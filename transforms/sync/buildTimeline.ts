@@ -3,7 +3,7 @@
  * every signal resampled onto it by its policy.
  */
 import { UsageError } from '../../core/errors.js';
-import { int64MinMaxAt } from '../../core/int64.js';
+import { int64Bounds } from '../../core/int64.js';
 import { TEXT_SIGNALS } from '../timeline.js';
 import type { CanonicalSignal, SignalSeries, TextSignal, Timeline } from '../timeline.js';
 import { DEFAULT_POLICIES } from './defaultPolicies.js';
@@ -64,19 +64,13 @@ function gridFor(series: readonly SignalSeries[], options: BuildTimelineOptions,
   let last: bigint | undefined;
   for (const one of series) {
     if (one.t.length === 0) continue;
-    const [min, max] = timeBounds(one.t);
+    const [min, max] = int64Bounds(one.t);
     if (first === undefined || min < first) first = min;
     if (last === undefined || max > last) last = max;
   }
   const start = options.start ?? first ?? 0n;
   const end = options.end ?? last ?? -1n;
   return tickGrid({ start, end, hz });
-}
-
-/** The least and greatest of int64 times (no BigInt per sample, no copy); the array is not empty. */
-export function timeBounds(t: BigInt64Array): [bigint, bigint] {
-  const [lo, hi] = int64MinMaxAt(t);
-  return [t[lo] as bigint, t[hi] as bigint];
 }
 
 function isTextSignal(signal: CanonicalSignal): signal is TextSignal {

@@ -9,8 +9,8 @@
  * Search: Pearson correlation of the two speeds on a 10 Hz grid over lags of ±`maxLagS`, then on a 100 Hz
  * grid around the best coarse lag, refined by a parabola through the peak and its neighbours.
  */
+import { int64Bounds } from '../../core/int64.js';
 import type { ClockOffsetOptions } from './signalMapping.js';
-import { timeBounds } from './buildTimeline.js';
 import { resampleNumeric } from './resample.js';
 import type { TickGrid } from './tickGrid.js';
 import { tickGrid } from './tickGrid.js';
@@ -139,7 +139,7 @@ function correlate(
   maxLagS: number,
   centreS = 0,
 ): Correlations | undefined {
-  const [start, end] = timeBounds(vehicle.t);
+  const [start, end] = int64Bounds(vehicle.t);
   const grid = tickGrid({ start, end, hz });
   if (grid.count < 2) return undefined;
   const maxLag = Math.round(maxLagS * hz);

@@ -6,6 +6,7 @@
  * is NaN (or null for text), so a dropped-out sensor shows as missing, not as its last value forever.
  */
 import { UsageError } from '../../core/errors.js';
+import { LITTLE_ENDIAN, int64Halves, setInt64Sum } from '../../core/int64.js';
 import type { TickGrid } from './tickGrid.js';
 
 /**
@@ -69,8 +70,7 @@ export function relativeNs(t: BigInt64Array, origin: bigint): Float64Array {
     return out;
   }
   const words = new Int32Array(t.buffer, t.byteOffset, t.length * 2);
-  const high = Number(BigInt.asIntN(32, origin >> 32n));
-  const low = Number(BigInt.asUintN(32, origin));
+  const [high, low] = int64Halves(origin);
   for (let i = 0; i < t.length; i++) {
     out[i] = ((words[2 * i + 1] as number) - high) * 4294967296 + (((words[2 * i] as number) >>> 0) - low);
   }
@@ -85,18 +85,10 @@ export function absoluteNs(rel: Float64Array, origin: bigint): BigInt64Array {
     return out;
   }
   const words = new Int32Array(out.buffer);
-  const high = Number(BigInt.asIntN(32, origin >> 32n));
-  const low = Number(BigInt.asUintN(32, origin));
-  for (let i = 0; i < rel.length; i++) {
-    const x = low + (rel[i] as number);
-    const carry = Math.floor(x / 4294967296);
-    words[2 * i] = x - carry * 4294967296;
-    words[2 * i + 1] = high + carry;
-  }
+  const [high, low] = int64Halves(origin);
+  for (let i = 0; i < rel.length; i++) setInt64Sum(words, i, high, low, rel[i] as number);
   return out;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * For each tick, the position (in time order) of the sample a `previous` or `nearest` policy takes, or -1.

@@ -3,6 +3,7 @@
  * since the epoch, so two drives (or two runs) at the same rate share tick times and join exactly.
  */
 import { UsageError } from '../../core/errors.js';
+import { LITTLE_ENDIAN, int64Halves, setInt64Sum } from '../../core/int64.js';
 
 export interface TickGrid {
   /** Time of the first tick, ns since the epoch; a whole multiple of the period. */
@@ -46,23 +47,16 @@ export function tickTimes(grid: TickGrid): BigInt64Array {
   // In steps of 2^20 ticks from an exact BigInt base; within a step the offset k * period is an exact
   // double, added to the base's low word with the carry into the high word (no BigInt per tick).
   const words = new Int32Array(out.buffer);
-  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   const STEP = 1 << 20;
   for (let from = 0; from < grid.count; from += STEP) {
     const base = grid.origin + BigInt(from) * BigInt(grid.periodNs);
     const to = Math.min(grid.count, from + STEP);
-    if (!littleEndian) {
+    if (!LITTLE_ENDIAN) {
       for (let k = from; k < to; k++) out[k] = base + BigInt((k - from) * grid.periodNs);
       continue;
     }
-    const high = Number(BigInt.asIntN(32, base >> 32n));
-    const low = Number(BigInt.asUintN(32, base));
-    for (let k = from; k < to; k++) {
-      const x = low + (k - from) * grid.periodNs;
-      const carry = Math.floor(x / 4294967296);
-      words[2 * k] = x - carry * 4294967296;
-      words[2 * k + 1] = high + carry;
-    }
+    const [high, low] = int64Halves(base);
+    for (let k = from; k < to; k++) setInt64Sum(words, k, high, low, (k - from) * grid.periodNs);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, timeBounds } from '../../../transforms/sync/buildTimeline.js';
+import { int64Bounds } from '../../../core/int64.js';
+import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
 import { absoluteNs, relativeNs, resampleNumeric, resampleText } from '../../../transforms/sync/resample.js';
 import { tickGrid, tickTimes } from '../../../transforms/sync/tickGrid.js';
 import type { SignalSeries } from '../../../transforms/timeline.js';
@@ -164,7 +165,7 @@ describe('relativeNs and absoluteNs', () => {
   });
 });
 
-describe('tickTimes and timeBounds', () => {
+describe('tickTimes and int64Bounds', () => {
   it('give every tick exactly, also past 2^20 ticks and across word carries', () => {
     const grid = tickGrid({
       start: T0 + 0xffff_0000n,
@@ -178,10 +179,9 @@ describe('tickTimes and timeBounds', () => {
   });
 
   it('find the least and greatest time by value, negatives and equal high words included', () => {
-    expect(timeBounds(BigInt64Array.from([5n, -7n, 0x1_0000_0000n, 0xffff_ffffn, -0x1_0000_0001n]))).toEqual([
-      -0x1_0000_0001n,
-      0x1_0000_0000n,
-    ]);
-    expect(timeBounds(BigInt64Array.from([T0 + 2n, T0 + 1n, T0 + 3n]))).toEqual([T0 + 1n, T0 + 3n]);
+    expect(int64Bounds(BigInt64Array.from([5n, -7n, 0x1_0000_0000n, 0xffff_ffffn, -0x1_0000_0001n]))).toEqual(
+      [-0x1_0000_0001n, 0x1_0000_0000n],
+    );
+    expect(int64Bounds(BigInt64Array.from([T0 + 2n, T0 + 1n, T0 + 3n]))).toEqual([T0 + 1n, T0 + 3n]);
   });
 });
