@@ -69,30 +69,30 @@ export async function readPart(
  * copies what it keeps and keeps no reference. For the largest scans (`can_signals`), where copying every
  * column out of WebAssembly first was most of the read. With `columns`, row group by row group (the
  * WebAssembly memory stays the size of one); without, every column of the whole part in one read.
- * `visit` also gets the row count of the read its batch belongs to.
+ * `visit` also gets the row count of the read its batch belongs to and of the whole part, for sizing.
  */
 export async function scanPart(
   store: ObjectStore,
   key: string,
   columns: readonly string[] | undefined,
-  visit: (batch: RecordBatch, readRows: number) => void,
+  visit: (batch: RecordBatch, readRows: number, partRows: number) => void,
 ): Promise<void> {
-  // `readRows`: the rows of the read the batch is part of (the row group, or the whole part), for sizing.
-  await decodePart(store, key, columns, false, (table) => {
-    for (const batch of table.batches) visit(batch, table.numRows);
+  // `readRows`: the rows of the read the batch is part of (the row group, or the whole part).
+  await decodePart(store, key, columns, false, (table, partRows) => {
+    for (const batch of table.batches) visit(batch, table.numRows, partRows);
   });
 }
 
 /**
  * Calls `use` with a part as Arrow tables (copied out of WebAssembly, or views): with `columns`, one per row
- * group; without, the whole part at once.
+ * group; without, the whole part at once. `use` also gets the part's row count.
  */
 async function decodePart(
   store: ObjectStore,
   key: string,
   columns: readonly string[] | undefined,
   copy: boolean,
-  use: (table: ArrowTable) => void,
+  use: (table: ArrowTable, partRows: number) => void,
 ): Promise<void> {
   const bytes = await store.get(key);
   try {
@@ -102,12 +102,14 @@ async function decodePart(
     // Arrow C Data structs in WebAssembly memory, read in place or copied out buffer by buffer: half the
     // time of an IPC stream (serialised in wasm memory, copied out, parsed), most of which was first
     // touches of fresh pages (4M-row can_signals drive: 0.65 against 1.24 s, 29k against 67k page faults).
-    const take = (table: WasmTable): void => {
+    // `partRows` undefined: the read is the whole part.
+    const take = (table: WasmTable, partRows?: number): void => {
       const ffi = table.intoFFI();
       try {
         // parquet-wasm declares the memory as an undeclared `Memory` type.
         const memory = wasmMemory() as unknown as { buffer: ArrayBuffer };
-        use(parseTable(memory.buffer, ffi.arrayAddrs(), ffi.schemaAddr(), copy));
+        const arrow = parseTable(memory.buffer, ffi.arrayAddrs(), ffi.schemaAddr(), copy);
+        use(arrow, partRows ?? arrow.numRows);
       } finally {
         ffi.free();
       }
@@ -125,12 +127,16 @@ async function decodePart(
       };
       const metadata = file.metadata();
       const groups = metadata.numRowGroups();
+      const fileMetadata = metadata.fileMetadata();
+      const partRows = fileMetadata.numRows();
+      fileMetadata.free();
       metadata.free();
       // One row group at a time: a read's Arrow data lives in WebAssembly memory, which never shrinks. A
       // whole 1M-row can_signals part grew the process by ~110 MB more than its 262k-row row groups do,
       // and took ~20% more CPU (measured with bench/transform.bench.ts).
-      for (let group = 0; group < groups; group++) take(await file.read({ ...options, rowGroups: [group] }));
-      if (groups === 0) use(empty);
+      for (let group = 0; group < groups; group++)
+        take(await file.read({ ...options, rowGroups: [group] }), partRows);
+      if (groups === 0) use(empty, 0);
     } finally {
       file.free();
     }

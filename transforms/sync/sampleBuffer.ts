@@ -1,31 +1,45 @@
 import { InternalError } from '../../core/errors.js';
 
+/** Text values of samples as codes into a table of distinct strings (-1: null): no JS array per sample. */
+export interface SampleLabels {
+  codes: Int32Array;
+  names: readonly string[];
+}
+
+/** The text of sample `i`, or null. */
+export function labelAt(labels: SampleLabels | undefined, i: number): string | null {
+  if (!labels) return null;
+  const code = labels.codes[i] as number;
+  return code < 0 ? null : (labels.names[code] ?? null);
+}
+
 /**
  * A growable buffer of samples (time, value, optional text) for collecting one source's rows while
- * scanning a table, without a JS object per row.
+ * scanning a table, without a JS object per row. Texts are kept as codes, from the first non-null one on.
  */
 export class SampleBuffer {
   length = 0;
   private times = new BigInt64Array(256);
   private timeWords = new Int32Array(this.times.buffer);
   private values = new Float64Array(256);
-  private labels: (string | null)[] | undefined;
+  /** Per sample, the code of its text (-1 for null); made at the first text pushed. */
+  private codes: Int32Array | undefined;
+  private readonly names: string[] = [];
+  private readonly codeOf = new Map<string, number>();
+  /** The last text coded and its code: a label repeats over many samples. */
+  private lastText: string | null = null;
+  private lastCode = -1;
   private taken = false;
   /** How far `hasValue` has looked, and whether it found a value. */
   private scanned = 0;
   private valued = false;
-
-  /** @param withText keep a text value per sample too (for label-valued signals). */
-  constructor(withText = false) {
-    if (withText) this.labels = [];
-  }
 
   push(t: bigint, value: number, text: string | null = null): void {
     if (this.taken) throw new InternalError('SampleBuffer: push after take');
     if (this.length === this.times.length) this.grow();
     this.times[this.length] = t;
     this.values[this.length] = value;
-    if (this.labels) this.labels.push(text);
+    this.pushText(text);
     this.length++;
   }
 
@@ -51,8 +65,28 @@ export class SampleBuffer {
     this.timeWords[2 * i] = low - carry * 0x1_0000_0000;
     this.timeWords[2 * i + 1] = (words[2 * row + 1] as number) * scale + carry;
     this.values[i] = value;
-    if (this.labels) this.labels.push(text);
+    this.pushText(text);
     this.length++;
+  }
+
+  /** Codes the text of the sample at `length` (before it is counted). */
+  private pushText(text: string | null): void {
+    if (text === null) {
+      if (this.codes) this.codes[this.length] = -1;
+      return;
+    }
+    if (!this.codes) this.codes = new Int32Array(this.times.length).fill(-1, 0, this.length);
+    if (text !== this.lastText) {
+      let code = this.codeOf.get(text);
+      if (code === undefined) {
+        code = this.names.length;
+        this.names.push(text);
+        this.codeOf.set(text, code);
+      }
+      this.lastText = text;
+      this.lastCode = code;
+    }
+    this.codes[this.length] = this.lastCode;
   }
 
   /** Count of samples whose value is not NaN. */
@@ -70,16 +104,23 @@ export class SampleBuffer {
   }
 
   /**
-   * The samples, trimmed to length. The first call hands over the buffer's own arrays (views: no copy,
-   * and pages past the length were never touched); later calls copy, so callers may change what they get.
+   * The samples, trimmed to length; `text` only if some sample had one. The first call hands over the
+   * buffer's own arrays (views: no copy, and pages past the length were never touched); later calls copy,
+   * so callers may change what they get.
    */
-  take(): { t: BigInt64Array; v: Float64Array; text: (string | null)[] | undefined } {
+  take(): { t: BigInt64Array; v: Float64Array; text: SampleLabels | undefined } {
     const copy = this.taken;
     this.taken = true;
+    const codes = this.codes;
     return {
       t: copy ? this.times.slice(0, this.length) : this.times.subarray(0, this.length),
       v: copy ? this.values.slice(0, this.length) : this.values.subarray(0, this.length),
-      text: copy ? this.labels?.slice(0, this.length) : this.labels,
+      text: codes
+        ? {
+            codes: copy ? codes.slice(0, this.length) : codes.subarray(0, this.length),
+            names: this.names.slice(),
+          }
+        : undefined,
     };
   }
 
@@ -103,5 +144,10 @@ export class SampleBuffer {
     const values = new Float64Array(capacity);
     values.set(this.values);
     this.values = values;
+    if (this.codes) {
+      const codes = new Int32Array(capacity);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
   }
 }

@@ -135,13 +135,19 @@ describe('readDriveSeries', () => {
 
   describe('later candidates of a signal', () => {
     /** `can_signals` rows in parts of `rowsPerPart` rows (one scan batch each). */
-    async function writeParts(store: ObjectStore, rows: Row[], rowsPerPart: number): Promise<void> {
+    async function writeParts(
+      store: ObjectStore,
+      rows: Row[],
+      rowsPerPart: number,
+      rowGroupRows?: number,
+    ): Promise<void> {
       const writer = new PartitionedTableWriter({
         store,
         table: CAN_SIGNALS,
         vehicle: 'v',
         driveId: 'd1',
         rowsPerFile: rowsPerPart,
+        ...(rowGroupRows ? { parquet: { rowGroupRows } } : {}),
       });
       for (let i = 0; i < rows.length; i += rowsPerPart) {
         const part = rows.slice(i, i + rowsPerPart);
@@ -203,6 +209,20 @@ describe('readDriveSeries', () => {
         },
       ]);
       expect(drive.choices[0]?.alsoPresent[0]).toMatch(/^can_signals:WHEEL_SPEEDS\./);
+    });
+
+    it('go to buffers sized for the whole drive after the first batch, not grown by doublings', async () => {
+      const store = await tempLake();
+      // 5 parts of 1,000 VEHICLE_SPEED rows in row groups of 200: the first batch has 200 of the 5,000.
+      const rows = frames(0, 5000).filter((r) => r[2] === 'VEHICLE_SPEED');
+      await writeParts(store, rows, 1000, 200);
+      const resizes = vi.spyOn(SampleBuffer.prototype as unknown as { resize: () => void }, 'resize');
+      const drive = await readDriveSeries(store, { driveId: 'd1', mappings });
+      // Once, the reservation (doubling from 256 at 1,000 rows per part would have taken three or more).
+      expect(resizes).toHaveBeenCalledTimes(1);
+      resizes.mockRestore();
+      expect(drive.series[0]?.t).toHaveLength(5000);
+      expect(drive.series[0]?.v[4999]).toBe(36 + 4999);
     });
 
     it('keep every row until an earlier candidate turns up later in the drive', async () => {

@@ -1,21 +1,22 @@
 import { describe, expect, test } from 'vitest';
 import { InternalError } from '../../../core/errors.js';
-import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
+import { labelAt, SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
 
 describe('SampleBuffer', () => {
   test('grows past its first capacity and keeps every sample in order', () => {
-    const buffer = new SampleBuffer(true);
+    const buffer = new SampleBuffer();
     for (let i = 0; i < 1000; i++) buffer.push(BigInt(i) * 10n, i / 2, i % 3 === 0 ? 'x' : null);
     const { t, v, text } = buffer.take();
     expect(t).toHaveLength(1000);
     expect(t[999]).toBe(9990n);
     expect(v[999]).toBe(499.5);
-    expect(text?.[999]).toBe('x');
-    expect(text?.[998]).toBeNull();
+    expect(labelAt(text, 999)).toBe('x');
+    expect(labelAt(text, 998)).toBeNull();
+    expect(text?.names).toEqual(['x']);
   });
 
   test('many samples: grown past its capacity many times, in order, labels kept', () => {
-    const buffer = new SampleBuffer(true);
+    const buffer = new SampleBuffer();
     const n = 200_000;
     for (let i = 0; i < n; i++) buffer.push(BigInt(i), i * 0.5, i === n - 1 ? 'last' : null);
     const { t, v, text } = buffer.take();
@@ -23,7 +24,8 @@ describe('SampleBuffer', () => {
     expect(v).toHaveLength(n);
     expect(t.every((x, i) => x === BigInt(i))).toBe(true);
     expect(v.every((x, i) => x === i * 0.5)).toBe(true);
-    expect(text?.[n - 1]).toBe('last');
+    expect(labelAt(text, n - 1)).toBe('last');
+    expect(labelAt(text, n - 2)).toBeNull();
     expect(buffer.take().v[n - 1]).toBe((n - 1) * 0.5);
   });
 
@@ -51,7 +53,7 @@ describe('SampleBuffer', () => {
     );
     const words = new Int32Array(times.buffer);
     for (const scale of [1, 1000, 1_000_000]) {
-      const buffer = new SampleBuffer(true);
+      const buffer = new SampleBuffer();
       times.forEach((_, row) => buffer.pushScaled(words, row, scale, row, `r${row}`));
       const { t, v, text } = buffer.take();
       const limit = 2n ** 63n;
@@ -61,8 +63,32 @@ describe('SampleBuffer', () => {
         expected.filter((_, i) => (times[i] as bigint) * BigInt(scale) < limit),
       );
       expect([...v]).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(text?.[6]).toBe('r6');
+      expect(labelAt(text, 6)).toBe('r6');
     }
+  });
+
+  test('texts are codes from the first text on: earlier samples read null, a buffer without text has none', () => {
+    const buffer = new SampleBuffer();
+    for (let i = 0; i < 300; i++) buffer.push(BigInt(i), i, i < 290 ? null : i % 2 === 0 ? 'D' : 'R');
+    const { text } = buffer.take();
+    expect(text?.codes).toHaveLength(300);
+    expect(text?.names).toEqual(['D', 'R']);
+    expect([...Array(300).keys()].map((i) => labelAt(text, i))).toEqual(
+      [...Array(300).keys()].map((i) => (i < 290 ? null : i % 2 === 0 ? 'D' : 'R')),
+    );
+    const plain = new SampleBuffer();
+    plain.push(1n, 1, null);
+    expect(plain.take().text).toBeUndefined();
+    expect(labelAt(undefined, 0)).toBeNull();
+  });
+
+  test('later takes copy the codes too', () => {
+    const buffer = new SampleBuffer();
+    buffer.push(1n, 1, 'P');
+    const first = buffer.take();
+    const second = buffer.take();
+    (first.text as { codes: Int32Array }).codes[0] = -1;
+    expect(labelAt(second.text, 0)).toBe('P');
   });
 
   test('reserve grows once and keeps the samples', () => {
