@@ -7,7 +7,7 @@
  * against ~300-450 ms for the Parquet encoding itself (measured with
  * `tests/catalog/measureWriteThroughput.ts`).
  */
-import { createRequire } from 'node:module';
+import { parquetWasm, type ParquetWasm } from './parquetWasm.js';
 import { tableToIPC } from 'apache-arrow';
 import type { Table as ArrowTable, Schema } from 'apache-arrow';
 import type { WriterProperties } from 'parquet-wasm';
@@ -71,18 +71,6 @@ export interface WriterPlan {
     encoding?: Exclude<ColumnEncoding, 'dictionary'>;
     statistics?: ColumnStatistics;
   }[];
-}
-
-type ParquetWasm = typeof import('parquet-wasm');
-let loaded: ParquetWasm | undefined;
-
-/**
- * parquet-wasm, loaded on first use: its Node build compiles the WebAssembly when it is loaded (~0.1 s of
- * a process's start), and encoding mostly happens on worker threads that load their own.
- */
-function parquetWasm(): ParquetWasm {
-  loaded ??= createRequire(import.meta.url)('parquet-wasm') as ParquetWasm;
-  return loaded;
 }
 
 /**

@@ -10,6 +10,7 @@ import { DecodeError } from '../core/errors.js';
 import { parsePartKey, tablePrefix } from './layout.js';
 import type { PartAddress } from './layout.js';
 import type { ObjectStore } from './objectStore.js';
+import { parquetWasm } from './parquetWasm.js';
 
 export interface TablePart extends PartAddress {
   key: string;
@@ -97,7 +98,7 @@ async function decodePart(
   const bytes = await store.get(key);
   try {
     // Loaded on use: compiling its WebAssembly costs a process that never reads a part (ingest) ~0.1 s.
-    const { ParquetFile, readParquet, wasmMemory } = await import('parquet-wasm');
+    const { ParquetFile, readParquet, wasmMemory } = parquetWasm();
     const { parseTable } = (await import('arrow-js-ffi')) as unknown as ArrowJsFfi;
     // Arrow C Data structs in WebAssembly memory, read in place or copied out buffer by buffer: half the
     // time of an IPC stream (serialised in wasm memory, copied out, parsed), most of which was first

@@ -60,8 +60,61 @@ export function measureTiming(t: BigInt64Array, options: TimingOptions): Timing 
   if (scratch.buffer.length < n) scratch.buffer = new Float64Array(Math.max(n, scratch.buffer.length * 2));
   const intervals = scratch.buffer;
 
+  const order = scanOrder(halves, n, intervals);
+  timing.duplicates = order.duplicates;
+  timing.nonMonotonic = order.nonMonotonic;
+  timing.first = t[order.earliestIndex];
+  timing.last = t[order.latestIndex];
+  const m = order.intervals;
+  if (m === 0) return timing;
+  timing.maxGapS = order.longest / 1e9;
+  timing.maxGapAt = t[order.longestFrom];
+
+  let nominalPeriod: number;
+  if (options.expectedHz !== undefined) {
+    timing.nominalHz = options.expectedHz;
+    timing.nominalFrom = 'expected';
+    nominalPeriod = 1e9 / options.expectedHz;
+  } else {
+    // The selection reorders the intervals; what follows does not depend on their order.
+    nominalPeriod = selectMedian(intervals, m) as number;
+    timing.nominalHz = 1e9 / nominalPeriod;
+    timing.nominalFrom = 'median';
+  }
+  const threshold = Math.max(options.gapPeriods * nominalPeriod, options.gapSeconds * 1e9);
+  timing.gapThresholdS = threshold / 1e9;
+  const split = splitAtThreshold(intervals, m, threshold);
+  timing.gaps = split.gaps;
+  if (split.inside > 0) {
+    timing.rateHz = split.inside / (split.insideSum / 1e9);
+    timing.driftPct = ((timing.rateHz - timing.nominalHz) / timing.nominalHz) * 100;
+  }
+  return timing;
+}
+
+/**
+ * The first pass: order counts, the earliest and latest sample, the longest interval, and the forward
+ * intervals into `intervals`. Each loop has a function of its own: a loop compiled while running (on-stack
+ * replacement) then never runs on into code it has no type feedback for, which here deoptimised once per
+ * series.
+ */
+function scanOrder(
+  halves: Int32Array,
+  n: number,
+  intervals: Float64Array,
+): {
+  duplicates: number;
+  nonMonotonic: number;
+  earliestIndex: number;
+  latestIndex: number;
+  longest: number;
+  longestFrom: number;
+  intervals: number;
+} {
   const hi0 = halves[HI] as number;
   const lo0 = (halves[LO] as number) >>> 0;
+  let duplicates = 0;
+  let nonMonotonic = 0;
   let previous = 0;
   let latest = 0;
   let earliest = 0;
@@ -73,8 +126,8 @@ export function measureTiming(t: BigInt64Array, options: TimingOptions): Timing 
   for (let i = 1; i < n; i++) {
     const x =
       ((halves[2 * i + HI] as number) - hi0) * TWO_32 + (((halves[2 * i + LO] as number) >>> 0) - lo0);
-    if (x === previous) timing.duplicates++;
-    else if (x < previous) timing.nonMonotonic++;
+    if (x === previous) duplicates++;
+    else if (x < previous) nonMonotonic++;
     if (x > latest) {
       const interval = x - latest;
       intervals[m++] = interval;
@@ -90,38 +143,25 @@ export function measureTiming(t: BigInt64Array, options: TimingOptions): Timing 
     }
     previous = x;
   }
-  timing.first = t[earliestIndex];
-  timing.last = t[latestIndex];
-  if (m === 0) return timing;
-  timing.maxGapS = longest / 1e9;
-  timing.maxGapAt = t[longestFrom];
+  return { duplicates, nonMonotonic, earliestIndex, latestIndex, longest, longestFrom, intervals: m };
+}
 
-  let nominalPeriod: number;
-  if (options.expectedHz !== undefined) {
-    timing.nominalHz = options.expectedHz;
-    timing.nominalFrom = 'expected';
-    nominalPeriod = 1e9 / options.expectedHz;
-  } else {
-    // The selection reorders the intervals; what follows does not depend on their order.
-    nominalPeriod = selectMedian(intervals, m) as number;
-    timing.nominalHz = 1e9 / nominalPeriod;
-    timing.nominalFrom = 'median';
-  }
-  const threshold = Math.max(options.gapPeriods * nominalPeriod, options.gapSeconds * 1e9);
-  timing.gapThresholdS = threshold / 1e9;
+/** Intervals above `threshold` (gaps), and the count and sum of the others. */
+function splitAtThreshold(
+  intervals: Float64Array,
+  m: number,
+  threshold: number,
+): { gaps: number; inside: number; insideSum: number } {
+  let gaps = 0;
   let inside = 0;
   let insideSum = 0;
   for (let i = 0; i < m; i++) {
     const interval = intervals[i] as number;
-    if (interval > threshold) timing.gaps++;
+    if (interval > threshold) gaps++;
     else {
       inside++;
       insideSum += interval;
     }
   }
-  if (inside > 0) {
-    timing.rateHz = inside / (insideSum / 1e9);
-    timing.driftPct = ((timing.rateHz - timing.nominalHz) / timing.nominalHz) * 100;
-  }
-  return timing;
+  return { gaps, inside, insideSum };
 }
