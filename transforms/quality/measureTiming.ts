@@ -5,13 +5,16 @@
 import { selectMedian } from './selectMedian.js';
 
 export interface TimingOptions {
-  /** The rate the source should have, Hz; without it the nominal rate is 1 / median interval. */
+  /**
+   * The rate the source should have, Hz; without it the nominal rate is 1 / median interval (of at most
+   * `MEDIAN_SAMPLE` intervals spread evenly over the series).
+   */
   expectedHz?: number;
   /** An interval is a gap when longer than both `gapPeriods` nominal periods and `gapSeconds`. */
   gapPeriods: number;
   gapSeconds: number;
   /** Reused between calls to avoid allocating per series; grown when too small. */
-  scratch?: { buffer: Float64Array };
+  scratch?: { buffer: Float64Array; sample?: Float64Array };
 }
 
 export interface Timing {
@@ -76,8 +79,7 @@ export function measureTiming(t: BigInt64Array, options: TimingOptions): Timing 
     timing.nominalFrom = 'expected';
     nominalPeriod = 1e9 / options.expectedHz;
   } else {
-    // The selection reorders the intervals; what follows does not depend on their order.
-    nominalPeriod = selectMedian(intervals, m) as number;
+    nominalPeriod = medianInterval(intervals, m, options.scratch);
     timing.nominalHz = 1e9 / nominalPeriod;
     timing.nominalFrom = 'median';
   }
@@ -90,6 +92,28 @@ export function measureTiming(t: BigInt64Array, options: TimingOptions): Timing 
     timing.driftPct = ((timing.rateHz - timing.nominalHz) / timing.nominalHz) * 100;
   }
   return timing;
+}
+
+/**
+ * Intervals the median is taken over at most: a longer series gives every k-th (an even spread, so a
+ * source that changes rate midway weighs as long as it lasted). The selection over all 360k intervals of
+ * an hour at 100 Hz took ~3 ms per signal; the median of an even sample of 32k is the same to well under
+ * a percent for anything with a typical interval.
+ */
+export const MEDIAN_SAMPLE = 32_768;
+
+/** The median of `intervals[0..m)`, or of an even sample of them; leaves `intervals` as it was. */
+function medianInterval(intervals: Float64Array, m: number, scratch: TimingOptions['scratch']): number {
+  const stride = Math.max(1, Math.ceil(m / MEDIAN_SAMPLE));
+  const count = Math.ceil(m / stride);
+  let sample = scratch?.sample;
+  if (!sample || sample.length < count) {
+    sample = new Float64Array(Math.max(count, Math.min(m, MEDIAN_SAMPLE)));
+    if (scratch) scratch.sample = sample;
+  }
+  for (let i = 0, j = 0; j < count; i += stride, j++) sample[j] = intervals[i] as number;
+  // The selection reorders the sample, not the intervals.
+  return selectMedian(sample, count) as number;
 }
 
 /**

@@ -82,17 +82,19 @@ export function estimateClockOffset(
 
   const coarse = correlate(vehicle, gps, COARSE_HZ, settings.maxLagS);
   if (!coarse) return none('too_little_overlap');
-  const best = argmax(coarse.correlations);
+  const best = argmax(coarse);
   if (best < 0) return none('too_little_overlap');
   const coarseLag = best - coarse.maxLag;
-  // Fine search ±0.2 s around the coarse peak, on a grid centred on it.
+  // Fine search ±0.2 s around the coarse peak, on a grid centred on it: the true peak is within half a
+  // coarse step of the centre, so it climbs from there instead of trying every fine lag (an hour at
+  // 100 Hz: 7-9 of the 41 lags, each a pass over 360k samples).
   const fine = correlate(vehicle, gps, FINE_HZ, 0.2, coarseLag / COARSE_HZ);
   if (!fine) return none('too_little_overlap');
-  const peak = argmax(fine.correlations);
+  const peak = climb(fine, fine.maxLag);
   if (peak < 0) return none('too_little_overlap');
-  const r0 = fine.correlations[peak] as number;
-  const rMinus = fine.correlations[peak - 1];
-  const rPlus = fine.correlations[peak + 1];
+  const r0 = fine.at(peak);
+  const rMinus = peak > 0 ? fine.at(peak - 1) : undefined;
+  const rPlus = peak < fine.lags - 1 ? fine.at(peak + 1) : undefined;
   let delta = 0;
   if (rMinus !== undefined && rPlus !== undefined && Number.isFinite(rMinus) && Number.isFinite(rPlus)) {
     const curvature = rMinus - 2 * r0 + rPlus;
@@ -102,13 +104,13 @@ export function estimateClockOffset(
   const estimate: ClockOffsetEstimate = {
     offsetS,
     correlation: r0,
-    samples: fine.samples[peak] ?? 0,
+    samples: fine.samples[peak] as number,
     applied: false,
   };
   const reason = ((): ClockOffsetEstimate['reason'] => {
     if (!settings.enabled) return 'disabled';
     if (estimate.samples < MIN_OVERLAP_S * FINE_HZ) return 'too_little_overlap';
-    if ((fine.std[peak] ?? 0) < MIN_SPEED_STD) return 'no_motion';
+    if ((fine.std[peak] as number) < MIN_SPEED_STD) return 'no_motion';
     if (!(r0 >= settings.minCorrelation)) return 'low_correlation';
     if (Math.abs(coarseLag) >= coarse.maxLag) return 'at_search_edge';
     if (Math.abs(offsetS) < settings.minOffsetS) return 'below_threshold';
@@ -119,13 +121,65 @@ export function estimateClockOffset(
   return estimate;
 }
 
-interface Correlations {
-  /** Lags searched each side, in grid steps. */
-  maxLag: number;
-  /** Per lag index (lag = index - maxLag): correlation, overlapping samples, vehicle speed std. */
-  correlations: Float64Array;
-  samples: Int32Array;
-  std: Float64Array;
+/**
+ * Correlations of two speeds resampled on one grid, per lag index (lag = index - maxLag), computed when
+ * first asked for: correlation (NaN with too few samples or no variance), overlapping samples, and the
+ * vehicle speed's standard deviation over them.
+ */
+export class Correlations {
+  readonly lags: number;
+  readonly samples: Int32Array;
+  readonly std: Float64Array;
+  private readonly correlations: Float64Array;
+  private readonly done: Uint8Array;
+
+  constructor(
+    /** Lags searched each side, in grid steps. */
+    readonly maxLag: number,
+    private readonly a: Float64Array,
+    private readonly b: Float64Array,
+  ) {
+    this.lags = 2 * maxLag + 1;
+    this.correlations = new Float64Array(this.lags).fill(NaN);
+    this.samples = new Int32Array(this.lags);
+    this.std = new Float64Array(this.lags);
+    this.done = new Uint8Array(this.lags);
+  }
+
+  /** The correlation at lag index `l`. */
+  at(l: number): number {
+    if (this.done[l] === 0) this.compute(l);
+    return this.correlations[l] as number;
+  }
+
+  private compute(l: number): void {
+    this.done[l] = 1;
+    const { a, b } = this;
+    let n = 0;
+    let sa = 0;
+    let sb = 0;
+    let saa = 0;
+    let sbb = 0;
+    let sab = 0;
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k] as number;
+      const y = b[k + l] as number;
+      // NaN fails every comparison: one test skips samples either side lacks.
+      if (!(x === x && y === y)) continue;
+      n++;
+      sa += x;
+      sb += y;
+      saa += x * x;
+      sbb += y * y;
+      sab += x * y;
+    }
+    this.samples[l] = n;
+    if (n < 3) return;
+    const va = saa - (sa * sa) / n;
+    const vb = sbb - (sb * sb) / n;
+    this.std[l] = Math.sqrt(Math.max(0, va) / n);
+    if (va > 0 && vb > 0) this.correlations[l] = (sab - (sa * sb) / n) / Math.sqrt(va * vb);
+  }
 }
 
 /**
@@ -151,46 +205,39 @@ function correlate(
   };
   const a = resampleNumeric(vehicle.t, vehicle.v, grid, { kind: 'linear', maxStalenessS: 0.5 });
   const b = resampleNumeric(gps.t, gps.v, shifted, { kind: 'linear', maxStalenessS: 1.5 });
-  const lags = 2 * maxLag + 1;
-  const correlations = new Float64Array(lags).fill(NaN);
-  const samples = new Int32Array(lags);
-  const std = new Float64Array(lags);
-  for (let l = 0; l < lags; l++) {
-    let n = 0;
-    let sa = 0;
-    let sb = 0;
-    let saa = 0;
-    let sbb = 0;
-    let sab = 0;
-    for (let k = 0; k < grid.count; k++) {
-      const x = a[k] as number;
-      const y = b[k + l] as number;
-      // NaN fails every comparison: one test skips samples either side lacks.
-      if (!(x === x && y === y)) continue;
-      n++;
-      sa += x;
-      sb += y;
-      saa += x * x;
-      sbb += y * y;
-      sab += x * y;
-    }
-    samples[l] = n;
-    if (n < 3) continue;
-    const va = saa - (sa * sa) / n;
-    const vb = sbb - (sb * sb) / n;
-    std[l] = Math.sqrt(Math.max(0, va) / n);
-    if (va > 0 && vb > 0) correlations[l] = (sab - (sa * sb) / n) / Math.sqrt(va * vb);
-  }
-  return { maxLag, correlations, samples, std };
+  return new Correlations(maxLag, a, b);
 }
 
-function argmax(values: Float64Array): number {
+/** The lag index of the highest correlation (every lag computed); -1 when none is finite. */
+export function argmax(c: Correlations): number {
   let best = -1;
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isFinite(values[i]) && (best < 0 || (values[i] as number) > (values[best] as number)))
-      best = i;
+  let bestValue = -Infinity;
+  for (let l = 0; l < c.lags; l++) {
+    const value = c.at(l);
+    if (Number.isFinite(value) && (best < 0 || value > bestValue)) {
+      best = l;
+      bestValue = value;
+    }
   }
   return best;
+}
+
+/**
+ * The local maximum reached by climbing from lag index `from` towards the higher neighbour; the global
+ * search (`argmax`) when the start has no finite correlation.
+ */
+export function climb(c: Correlations, from: number): number {
+  if (!Number.isFinite(c.at(from))) return argmax(c);
+  let peak = from;
+  for (;;) {
+    const here = c.at(peak);
+    const left = peak > 0 ? c.at(peak - 1) : NaN;
+    const right = peak < c.lags - 1 ? c.at(peak + 1) : NaN;
+    // NaN compares false: a neighbour without a correlation is never climbed to.
+    if (left > here && !(right > left)) peak--;
+    else if (right > here) peak++;
+    else return peak;
+  }
 }
 
 /** The series shifted onto the log clock: every time minus the offset. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureTiming } from '../../../transforms/quality/measureTiming.js';
+import { MEDIAN_SAMPLE, measureTiming } from '../../../transforms/quality/measureTiming.js';
 import { selectMedian } from '../../../transforms/quality/selectMedian.js';
 import { seededRandom } from '../../../ingest/demo/random.js';
 
@@ -37,6 +37,36 @@ describe('selectMedian', () => {
 });
 
 describe('measureTiming', () => {
+  it('takes the nominal rate from an even sample of a long series: both rates of a source that changed', () => {
+    // 100 Hz with ±1 ms jitter for 30%, then 50 Hz for 70%: the median interval is in the 50 Hz part.
+    const next = random(11);
+    const n = 10 * MEDIAN_SAMPLE;
+    const t = new BigInt64Array(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      t[i] = T0 + BigInt(Math.round(at * 1e6));
+      at += (i < 0.3 * n ? 10 : 20) + (next() - 0.5) * 2;
+    }
+    const timing = measureTiming(t, options);
+    expect(timing.nominalFrom).toBe('median');
+    const intervals = Float64Array.from({ length: n - 1 }, (_, i) =>
+      Number((t[i + 1] as bigint) - (t[i] as bigint)),
+    );
+    const exactHz = 1e9 / (selectMedian(intervals) as number);
+    expect(exactHz).toBeGreaterThan(50);
+    expect(exactHz).toBeLessThan(52);
+    expect(Math.abs((timing.nominalHz as number) / exactHz - 1)).toBeLessThan(0.002);
+    // The intervals themselves are all still there for the rate: no gaps, ~1.4 samples per 20 ms.
+    expect(timing.gaps).toBe(0);
+    expect(timing.rateHz).toBeCloseTo(n / (at / 1000), 0);
+    // With a scratch reused between series, a shorter series after a longer one is measured alike.
+    const scratch = { buffer: new Float64Array(0) };
+    measureTiming(t, { ...options, scratch });
+    const short = measureTiming(t.subarray(0, 1000), { ...options, scratch });
+    expect(short.nominalHz).toBeGreaterThan(99);
+    expect(short.nominalHz).toBeLessThan(101);
+  });
+
   it('handles no samples, one sample, and all-equal times', () => {
     expect(measureTiming(new BigInt64Array(0), options)).toEqual({
       samples: 0,

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateDemoDrive } from '../../../ingest/demo/generateDemoDrive.js';
-import { estimateClockOffset, shiftTimes } from '../../../transforms/sync/clockOffset.js';
+import {
+  argmax,
+  climb,
+  Correlations,
+  estimateClockOffset,
+  shiftTimes,
+} from '../../../transforms/sync/clockOffset.js';
 import type { SpeedSamples } from '../../../transforms/sync/clockOffset.js';
 
 const drive = generateDemoDrive({ seed: 3 });
@@ -52,5 +58,44 @@ describe('estimateClockOffset', () => {
       v: new Float64Array(receiver(0).t.length).map((_, i) => (i % 7) * 0.01),
     };
     expect(estimateClockOffset(parked, gpsParked).applied).toBe(false);
+  });
+});
+
+describe('the fine lag search', () => {
+  /** A speed trace (m/s) and the same shifted by `shift` steps with noise, as the fine grid sees them. */
+  function pair(shift: number, maxLag: number): Correlations {
+    const n = 20_000;
+    const speed = (k: number): number => 15 + 8 * Math.sin(k / 700) + 3 * Math.sin(k / 97) + Math.sin(k / 13);
+    const a = Float64Array.from({ length: n }, (_, k) => speed(k));
+    // b[k + l] is compared with a[k]; the peak is at l = maxLag + shift.
+    let seed = 7;
+    const noise = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.4;
+    const b = Float64Array.from({ length: n + 2 * maxLag }, (_, j) => speed(j - maxLag - shift) + noise());
+    return new Correlations(maxLag, a, b);
+  }
+
+  it.each([-5, -3, 0, 2, 5, 12, -20])('climbs to the lag that trying every lag finds (shift %i)', (shift) => {
+    const climbed = climb(pair(shift, 20), 20);
+    expect(climbed).toBe(20 + shift);
+    expect(climbed).toBe(argmax(pair(shift, 20)));
+  });
+
+  it('computes only the lags on its way, not all 41', () => {
+    const c = pair(3, 20);
+    const computed = vi.spyOn(c as unknown as { compute: (l: number) => void }, 'compute');
+    expect(climb(c, 20)).toBe(23);
+    // 20, 19, 21, 22, 23, 24: the start, its neighbours, and one step past the peak.
+    expect(computed.mock.calls.length).toBeLessThanOrEqual(7);
+  });
+
+  it('searches every lag when the start has no correlation', () => {
+    // Only lag index 0 (lag -2) has three samples both sides have.
+    const c = new Correlations(
+      2,
+      Float64Array.of(1, 2, 4, NaN, NaN, NaN),
+      Float64Array.of(1, 2, 4, NaN, NaN, NaN, NaN, NaN, NaN, NaN),
+    );
+    expect(c.at(2)).toBeNaN();
+    expect(climb(c, 2)).toBe(0);
   });
 });
