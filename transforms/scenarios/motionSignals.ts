@@ -122,16 +122,37 @@ export function movingAverage(values: Float64Array, window: number): Float64Arra
   // Prefix sums in scratch kept between calls (a detection run smooths several signals of one length).
   if (prefix.sum.length < n + 1) prefix = { sum: new Float64Array(n + 1), count: new Int32Array(n + 1) };
   const { sum, count } = prefix;
+  prefixSums(values, sum, count);
+  const before = Math.floor((window - 1) / 2);
+  averageWindows(values, sum, count, before, window - 1 - before, out);
+  return out;
+}
+
+// The two passes are functions of their own: a loop compiled while it runs (on-stack replacement) then
+// never runs on into a second loop it has no type feedback for (which deoptimised it once per signal).
+
+/** `sum[i]`, `count[i]`: the sum and count of the non-NaN values before index `i`. */
+function prefixSums(values: Float64Array, sum: Float64Array, count: Int32Array): void {
   sum[0] = 0;
   count[0] = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     const ok = v === v;
     sum[i + 1] = (sum[i] as number) + (ok ? v : 0);
     count[i + 1] = (count[i] as number) + (ok ? 1 : 0);
   }
-  const before = Math.floor((window - 1) / 2);
-  const after = window - 1 - before;
+}
+
+/** The mean of the non-NaN values from `before` ticks before to `after` ticks after each non-NaN one. */
+function averageWindows(
+  values: Float64Array,
+  sum: Float64Array,
+  count: Int32Array,
+  before: number,
+  after: number,
+  out: Float64Array,
+): void {
+  const n = values.length;
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
     if (v !== v) {
@@ -142,7 +163,6 @@ export function movingAverage(values: Float64Array, window: number): Float64Arra
     const hi = Math.min(n, i + after + 1);
     out[i] = ((sum[hi] as number) - (sum[lo] as number)) / ((count[hi] as number) - (count[lo] as number));
   }
-  return out;
 }
 
 /**

@@ -154,32 +154,56 @@ export class Correlations {
 
   private compute(l: number): void {
     this.done[l] = 1;
-    const { a, b } = this;
-    let n = 0;
-    let sa = 0;
-    let sb = 0;
-    let saa = 0;
-    let sbb = 0;
-    let sab = 0;
-    for (let k = 0; k < a.length; k++) {
-      const x = a[k] as number;
-      const y = b[k + l] as number;
-      // NaN fails every comparison: one test skips samples either side lacks.
-      if (!(x === x && y === y)) continue;
-      n++;
-      sa += x;
-      sb += y;
-      saa += x * x;
-      sbb += y * y;
-      sab += x * y;
-    }
+    pairSums(this.a, this.b, l);
+    const n = sumN;
     this.samples[l] = n;
     if (n < 3) return;
-    const va = saa - (sa * sa) / n;
-    const vb = sbb - (sb * sb) / n;
+    const va = sumAA - (sumA * sumA) / n;
+    const vb = sumBB - (sumB * sumB) / n;
     this.std[l] = Math.sqrt(Math.max(0, va) / n);
-    if (va > 0 && vb > 0) this.correlations[l] = (sab - (sa * sb) / n) / Math.sqrt(va * vb);
+    if (va > 0 && vb > 0) this.correlations[l] = (sumAB - (sumA * sumB) / n) / Math.sqrt(va * vb);
   }
+}
+
+// What `pairSums` found last: module variables, whose stores need no type feedback (an object's do).
+let sumN = 0;
+let sumA = 0;
+let sumB = 0;
+let sumAA = 0;
+let sumBB = 0;
+let sumAB = 0;
+
+/**
+ * Sums over the samples both `a[k]` and `b[k + l]` have, into `sumN`... The loop is the whole function
+ * and its results go out through module variables set once at the end: a loop compiled while running (on-stack replacement) and
+ * then entered again at the next lag otherwise ran on into code without type feedback and deoptimised,
+ * once per lag.
+ */
+function pairSums(a: Float64Array, b: Float64Array, l: number): void {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k] as number;
+    const y = b[k + l] as number;
+    // NaN fails every comparison: one test skips samples either side lacks.
+    if (!(x === x && y === y)) continue;
+    n++;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+  }
+  sumN = n;
+  sumA = sa;
+  sumB = sb;
+  sumAA = saa;
+  sumBB = sbb;
+  sumAB = sab;
 }
 
 /**
