@@ -405,40 +405,25 @@ function gather(
         if (!levels) return { kind: 'int64', values: values.subarray(start, end) };
         // Through the 32-bit halves: no bigint per value.
         const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-        const out = scratch.words(count * 2);
-        for (let i = 0, at = 0; i < rows; i++) {
-          if (levels[i] === 0) continue;
-          out[at++] = words[2 * (start + i)] as number;
-          out[at++] = words[2 * (start + i) + 1] as number;
-        }
+        const out = gatherPairs(words, start, rows, levels, scratch.words(count * 2));
         return { kind: 'int64', values: new BigInt64Array(out.buffer, 0, count) };
       }
       if (values instanceof Float64Array) {
         if (!levels) return { kind: 'double', values: values.subarray(start, end) };
-        const out = scratch.floats(count);
-        for (let i = 0, at = 0; at < count; i++) if (levels[i] !== 0) out[at++] = values[start + i] as number;
-        return { kind: 'double', values: out };
+        return { kind: 'double', values: gatherFloats(values, start, levels, scratch.floats(count)) };
       }
       if (values instanceof Int32Array && !levels)
         return { kind: 'int32', values: values.subarray(start, end) };
       // int8 and int16 are INT32 in Parquet: widened here.
-      const out = scratch.words(count);
-      for (let i = 0, at = 0; i < rows; i++)
-        if (!levels || levels[i] !== 0) out[at++] = values[start + i] as number;
-      return { kind: 'int32', values: out };
+      return { kind: 'int32', values: gatherInts(values, start, rows, levels, scratch.words(count)) };
     }
     case 'bool': {
       if (!levels) return { kind: 'bool', values: view.bytes.subarray(start, end) };
-      const out = scratch.bytes(count);
-      for (let i = 0, at = 0; i < rows; i++) if (levels[i] !== 0) out[at++] = view.bytes[start + i] as number;
-      return { kind: 'bool', values: out };
+      return { kind: 'bool', values: gatherBytes(view.bytes, start, levels, scratch.bytes(count)) };
     }
     case 'dictionary': {
       if (!levels) return { kind: 'index', values: view.indices.subarray(start, end), strings: view.strings };
-      const out = scratch.words(count);
-      const indices = view.indices;
-      for (let i = 0, at = 0; i < rows && at < count; i++)
-        if (levels[i] !== 0) out[at++] = indices[start + i] as number;
+      const out = gatherInts(view.indices, start, rows, levels, scratch.words(count));
       return { kind: 'index', values: out, strings: view.strings };
     }
     case 'bytes':
@@ -446,6 +431,56 @@ function gather(
     case 'values':
       throw new InternalError('nested columns do not reach the columns encoder');
   }
+}
+
+// The gathering loops, one per array type and each a function of its own (also `minMax`'s): a loop
+// compiled while it runs (on-stack replacement) otherwise ran on into the next case without type feedback
+// and was deoptimised, column after column.
+
+/** The int64s (as word pairs) of the rows whose level is 1, into `out`. */
+function gatherPairs(
+  words: Int32Array,
+  start: number,
+  rows: number,
+  levels: Uint8Array,
+  out: Int32Array,
+): Int32Array {
+  for (let i = 0, at = 0; i < rows; i++) {
+    if (levels[i] === 0) continue;
+    out[at++] = words[2 * (start + i)] as number;
+    out[at++] = words[2 * (start + i) + 1] as number;
+  }
+  return out;
+}
+
+/** The doubles of the rows whose level is 1, into `out` (as many as it holds). */
+function gatherFloats(
+  values: Float64Array,
+  start: number,
+  levels: Uint8Array,
+  out: Float64Array,
+): Float64Array {
+  for (let i = 0, at = 0; at < out.length; i++) if (levels[i] !== 0) out[at++] = values[start + i] as number;
+  return out;
+}
+
+/** The integers of the rows whose level is 1 (every row without levels), into `out`. */
+function gatherInts(
+  values: Int8Array | Int16Array | Int32Array,
+  start: number,
+  rows: number,
+  levels: Uint8Array | undefined,
+  out: Int32Array,
+): Int32Array {
+  for (let i = 0, at = 0; i < rows && at < out.length; i++)
+    if (!levels || levels[i] !== 0) out[at++] = values[start + i] as number;
+  return out;
+}
+
+/** The bytes of the rows whose level is 1, into `out` (as many as it holds). */
+function gatherBytes(bytes: Uint8Array, start: number, levels: Uint8Array, out: Uint8Array): Uint8Array {
+  for (let i = 0, at = 0; at < out.length; i++) if (levels[i] !== 0) out[at++] = bytes[start + i] as number;
+  return out;
 }
 
 /** Page boundaries in rows of the chunk: 256 Ki rows, or fewer when byte arrays pass ~8 MiB. */
@@ -552,14 +587,7 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
     case 'int32': {
       const a = values.values;
       if (a.length === 0) return [undefined, undefined];
-      let min = a[0] as number;
-      let max = min;
-      for (let i = 1; i < a.length; i++) {
-        const v = a[i] as number;
-        if (v < min) min = v;
-        else if (v > max) max = v;
-      }
-      return [bytesOf(Int32Array.of(min)), bytesOf(Int32Array.of(max))];
+      return [bytesOf(Int32Array.of(int32Min(a))), bytesOf(Int32Array.of(int32Max(a)))];
     }
     case 'int64': {
       const a = values.values;
@@ -575,19 +603,12 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
     case 'bool': {
       const a = values.values;
       if (a.length === 0) return [undefined, undefined];
-      let any = 0;
-      let all = 1;
-      for (let i = 0; i < a.length; i++) {
-        any |= a[i] as number;
-        all &= a[i] as number;
-      }
-      return [Uint8Array.of(all), Uint8Array.of(any)];
+      return [Uint8Array.of(allOnes(a)), Uint8Array.of(anyOne(a))];
     }
     case 'index': {
       const { values: indices, strings } = values;
       if (indices.length === 0 || strings.length === 0) return [undefined, undefined];
-      const used = new Uint8Array(strings.length);
-      for (let i = 0; i < indices.length; i++) used[indices[i] as number] = 1;
+      const used = markUsed(indices, new Uint8Array(strings.length));
       let min: Uint8Array | undefined;
       let max: Uint8Array | undefined;
       for (let s = 0; s < strings.length; s++) {
@@ -599,25 +620,59 @@ function minMax(values: Values): [Uint8Array | undefined, Uint8Array | undefined
       return [min, max];
     }
     case 'bytes': {
-      const { offsets, data, valid, from } = values;
-      let minAt = -1;
-      let maxAt = -1;
-      const rows = valid ? valid.length : offsets.length - 1 - from;
-      for (let r = 0; r < rows; r++) {
-        if (valid && valid[r] === 0) continue;
-        const row = from + r;
-        if (minAt < 0) {
-          minAt = maxAt = row;
-          continue;
-        }
-        if (compareValues(offsets, data, row, minAt) < 0) minAt = row;
-        else if (compareValues(offsets, data, row, maxAt) > 0) maxAt = row;
-      }
+      const minAt = bytesBoundAt(values, -1);
       if (minAt < 0) return [undefined, undefined];
+      const maxAt = bytesBoundAt(values, 1);
+      const { offsets, data } = values;
       const slice = (row: number) => data.slice(offsets[row], offsets[row + 1]);
       return [slice(minAt), slice(maxAt)];
     }
   }
+}
+
+function int32Min(a: Int32Array): number {
+  let min = a[0] as number;
+  for (let i = 1; i < a.length; i++) if ((a[i] as number) < min) min = a[i] as number;
+  return min;
+}
+
+function int32Max(a: Int32Array): number {
+  let max = a[0] as number;
+  for (let i = 1; i < a.length; i++) if ((a[i] as number) > max) max = a[i] as number;
+  return max;
+}
+
+/** 1 when every flag is 1. */
+function allOnes(a: Uint8Array): number {
+  let all = 1;
+  for (let i = 0; i < a.length; i++) all &= a[i] as number;
+  return all;
+}
+
+/** 1 when some flag is 1. */
+function anyOne(a: Uint8Array): number {
+  let any = 0;
+  for (let i = 0; i < a.length; i++) any |= a[i] as number;
+  return any;
+}
+
+/** Sets `used[i]` to 1 for every index in `indices`. */
+function markUsed(indices: Int32Array, used: Uint8Array): Uint8Array {
+  for (let i = 0; i < indices.length; i++) used[indices[i] as number] = 1;
+  return used;
+}
+
+/** The row of the smallest (`sign` -1) or largest (1) valid byte-array value, or -1 when none is valid. */
+function bytesBoundAt(values: Extract<Values, { kind: 'bytes' }>, sign: number): number {
+  const { offsets, data, valid, from } = values;
+  let at = -1;
+  const rows = valid ? valid.length : offsets.length - 1 - from;
+  for (let r = 0; r < rows; r++) {
+    if (valid && valid[r] === 0) continue;
+    const row = from + r;
+    if (at < 0 || compareValues(offsets, data, row, at) * sign > 0) at = row;
+  }
+  return at;
 }
 
 /**

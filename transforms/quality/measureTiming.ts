@@ -111,9 +111,14 @@ function medianInterval(intervals: Float64Array, m: number, scratch: TimingOptio
     sample = new Float64Array(Math.max(count, Math.min(m, MEDIAN_SAMPLE)));
     if (scratch) scratch.sample = sample;
   }
-  for (let i = 0, j = 0; j < count; i += stride, j++) sample[j] = intervals[i] as number;
   // The selection reorders the sample, not the intervals.
-  return selectMedian(sample, count) as number;
+  return selectMedian(takeEvery(intervals, stride, sample, count), count) as number;
+}
+
+/** `out[j] = values[j * stride]` for j < count; the loop alone in its function (see `scanOrder`). */
+function takeEvery(values: Float64Array, stride: number, out: Float64Array, count: number): Float64Array {
+  for (let i = 0, j = 0; j < count; i += stride, j++) out[j] = values[i] as number;
+  return out;
 }
 
 /**

@@ -101,18 +101,28 @@ function coverage(timeline: Timeline): Partial<Record<CanonicalSignal, number>> 
   if (ticks === 0) return out;
   for (const signal of NUMERIC_SIGNAL_NAMES) {
     const values = timeline.numeric[signal];
-    if (!values) continue;
-    // Indexed loops: a typed array's iterator ran at ~35 ns per value here (5M values at 100 Hz).
-    let n = 0;
-    for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
-    out[signal] = n / ticks;
+    if (values) out[signal] = countNumbers(values) / ticks;
   }
   for (const signal of TEXT_SIGNAL_NAMES) {
     const values = timeline.text[signal];
-    if (!values) continue;
-    let n = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] !== null) n++;
-    out[signal] = n / ticks;
+    if (values) out[signal] = countTexts(values) / ticks;
   }
   return out;
+}
+
+// Each count is a function of its own: a loop compiled while it runs (on-stack replacement) then never
+// runs on into the next loop without type feedback for it, which deoptimised it once per signal.
+
+/** Values that are not NaN. Indexed: a typed array's iterator ran at ~35 ns per value here. */
+function countNumbers(values: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
+  return n;
+}
+
+/** Values that are not null. */
+function countTexts(values: readonly (string | null)[]): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== null) n++;
+  return n;
 }
