@@ -11,6 +11,8 @@ import { parsePartKey, tablePrefix } from './layout.js';
 import type { PartAddress } from './layout.js';
 import type { ObjectStore } from './objectStore.js';
 import { parquetWasm } from './parquetWasm.js';
+import { ZstdCompressor } from './zstdCompressor.js';
+import type { FlatParquetReader } from './flatParquetReader.js';
 
 export interface TablePart extends PartAddress {
   key: string;
@@ -82,6 +84,71 @@ export async function scanPart(
   await decodePart(store, key, columns, false, (table, partRows) => {
     for (const batch of table.batches) visit(batch, table.numRows, partRows);
   });
+}
+
+let flatZstd: Promise<ZstdCompressor> | undefined;
+
+/**
+ * One part of a flat table opened with adlake's own reader (`flatParquetReader.ts`: the encodings
+ * adlake's writers use, zstd or uncompressed), which decodes columns straight into the caller's arrays;
+ * undefined when the file is of a kind it does not read (another codec or encoding, nested columns): read
+ * that one with `scanPart`. A process that reads only such files (`adlake detect`) never loads
+ * parquet-wasm: no 5 MB of WebAssembly to compile and tier up, no WebAssembly memory grown to hold a
+ * decoded part. A malformed file throws a DecodeError naming it.
+ */
+export async function openFlatPart(store: ObjectStore, key: string): Promise<FlatPart | undefined> {
+  const bytes = await store.get(key);
+  const { FlatParquetReader, UnsupportedParquet } = await import('./flatParquetReader.js');
+  flatZstd ??= ZstdCompressor.open().catch((error: unknown) => {
+    flatZstd = undefined;
+    throw error;
+  });
+  const zstd = await flatZstd;
+  const uri = store.uriOf(key);
+  try {
+    return new FlatPart(new FlatParquetReader(bytes, zstd), uri, UnsupportedParquet);
+  } catch (error) {
+    if (error instanceof UnsupportedParquet) return undefined;
+    throw decodeError(error, uri);
+  }
+}
+
+/** A part opened by `openFlatPart`: its columns decoded on request, errors named after the file. */
+export class FlatPart {
+  constructor(
+    private readonly reader: FlatParquetReader,
+    readonly uri: string,
+    private readonly unsupported: new (message: string) => Error,
+  ) {}
+
+  get rows(): number {
+    return this.reader.rows;
+  }
+
+  has(name: string): boolean {
+    return this.reader.column(name) !== undefined;
+  }
+
+  /**
+   * Runs one column read; a column of a kind the reader does not take throws `FlatPartUnsupported`
+   * (read the part with `scanPart` then), a malformed one a DecodeError naming the file.
+   */
+  read<T>(read: (reader: FlatParquetReader) => T): T {
+    try {
+      return read(this.reader);
+    } catch (error) {
+      if (error instanceof this.unsupported) throw new FlatPartUnsupported(error.message, { cause: error });
+      throw decodeError(error, this.uri);
+    }
+  }
+}
+
+/** A part `FlatPart` cannot read after all (read it with `scanPart`). */
+export class FlatPartUnsupported extends Error {}
+
+function decodeError(error: unknown, uri: string): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new DecodeError(`cannot read Parquet part: ${error.message}`, { uri }, { cause: error });
 }
 
 /**

@@ -120,3 +120,108 @@ export class CompactWriter {
     this.lastField[frame] = id;
   }
 }
+
+/** A decoded struct: field id → value (numbers, booleans, byte arrays, nested structs, lists). */
+export type ThriftStruct = Map<number, ThriftValue>;
+export type ThriftValue = number | boolean | Uint8Array | ThriftStruct | ThriftValue[];
+
+/**
+ * Reads compact-protocol structs generically (footer, page headers). Integers beyond 2^53 lose precision
+ * (offsets and counts in a Parquet file stay far below). Malformed input throws a RangeError naming the
+ * offset.
+ */
+export class CompactReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public offset = 0,
+  ) {}
+
+  struct(): ThriftStruct {
+    const fields: ThriftStruct = new Map();
+    let last = 0;
+    for (;;) {
+      const header = this.byte();
+      if (header === 0) return fields;
+      const type = header & 0x0f;
+      const delta = header >> 4;
+      const id = delta === 0 ? this.zigzag() : last + delta;
+      last = id;
+      fields.set(id, this.value(type));
+    }
+  }
+
+  private value(type: number): ThriftValue {
+    switch (type) {
+      case CompactType.true:
+        return true;
+      case CompactType.false:
+        return false;
+      case CompactType.i8:
+        return (this.byte() << 24) >> 24;
+      case CompactType.i16:
+      case CompactType.i32:
+      case CompactType.i64:
+        return this.zigzag();
+      case 7: {
+        // double, 8 bytes little-endian
+        const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.take(8), 8);
+        return view.getFloat64(0, true);
+      }
+      case CompactType.binary: {
+        const length = this.varint();
+        const at = this.take(length);
+        return this.bytes.subarray(at, at + length);
+      }
+      case CompactType.list:
+      case 10: {
+        const header = this.byte();
+        const elementType = header & 0x0f;
+        const size = header >> 4 === 15 ? this.varint() : header >> 4;
+        const items: ThriftValue[] = [];
+        for (let i = 0; i < size; i++) {
+          // Booleans in lists are one byte each (1 = true).
+          items.push(
+            elementType === CompactType.true || elementType === CompactType.false
+              ? this.byte() === 1
+              : this.value(elementType),
+          );
+        }
+        return items;
+      }
+      case CompactType.struct:
+        return this.struct();
+      default:
+        throw new RangeError(`unsupported Thrift compact type ${type} at byte ${this.offset - 1}`);
+    }
+  }
+
+  private byte(): number {
+    if (this.offset >= this.bytes.length)
+      throw new RangeError(`Thrift struct runs past the end at byte ${this.offset}`);
+    return this.bytes[this.offset++] as number;
+  }
+
+  private take(length: number): number {
+    const at = this.offset;
+    if (at + length > this.bytes.length) throw new RangeError(`Thrift value runs past the end at byte ${at}`);
+    this.offset = at + length;
+    return at;
+  }
+
+  private varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return result;
+      scale *= 128;
+      if (scale > 2 ** 63) throw new RangeError(`varint too long at byte ${this.offset}`);
+    }
+  }
+
+  private zigzag(): number {
+    const n = this.varint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+}

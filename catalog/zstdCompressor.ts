@@ -13,6 +13,7 @@ interface ZstdModule {
   _free(pointer: number): void;
   _compressBound(size: number): number;
   _compress(dst: number, dstCapacity: number, src: number, srcSize: number, level: number): number;
+  _decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
   ready: Promise<unknown>;
 }
 
@@ -59,6 +60,23 @@ export class ZstdCompressor {
     );
     if (size < 0) throw new InternalError(`zstd could not compress ${bytes.length} bytes`);
     // HEAPU8 is replaced when the memory grows: read it after the call.
+    return module.HEAPU8.subarray(this.output.pointer, this.output.pointer + size);
+  }
+
+  /**
+   * Decompresses one zstd frame that holds `size` bytes (Parquet page headers say how many). The result
+   * views WebAssembly memory: use or copy it before the next call.
+   */
+  decompress(bytes: Uint8Array, size: number): Uint8Array {
+    const module = this.module;
+    this.input = this.ensure(this.input, bytes.length);
+    this.output = this.ensure(this.output, size);
+    module.HEAPU8.set(bytes, this.input.pointer);
+    const got = module._decompress(this.output.pointer, size, this.input.pointer, bytes.length);
+    if (got !== size)
+      throw new RangeError(
+        `a zstd frame of ${bytes.length} bytes gave ${got < 0 ? 'an error' : `${got} bytes`}, not ${size}`,
+      );
     return module.HEAPU8.subarray(this.output.pointer, this.output.pointer + size);
   }
 

@@ -6,7 +6,8 @@
 import { DataType, TimeUnit, Type, makeVector } from 'apache-arrow';
 import type { Data, RecordBatch, Vector } from 'apache-arrow';
 import type { ObjectStore } from '../catalog/objectStore.js';
-import { listTableParts, scanPart } from '../catalog/readTable.js';
+import { FlatPartUnsupported, listTableParts, openFlatPart, scanPart } from '../catalog/readTable.js';
+import type { FlatPart } from '../catalog/readTable.js';
 import { DecodeError, NotFoundError } from '../core/errors.js';
 import { LITTLE_ENDIAN } from '../core/int64.js';
 import { TIMESERIES } from './sync/timeseriesTable.js';
@@ -33,11 +34,26 @@ export async function readTimeline(store: ObjectStore, driveId: string): Promise
   const parts = await listTableParts(store, TIMESERIES.name, { driveId });
   const collected = new TimelineColumns(store.uriOf(TIMESERIES.name));
   for (const [index, part] of parts.entries()) {
-    // Each part whole, as views into WebAssembly memory copied once, straight into the timeline's arrays
-    // (copying the part out of WebAssembly first, then into the timeline, was a third of the read).
-    await scanPart(store, part.key, undefined, (batch, partRows) => {
-      // Room for the drive at the first batch (its parts hold the same rows but the last): no doublings.
+    // Room for the drive at the first part (its parts hold the same rows but the last): no doublings.
+    const room = (partRows: number): void => {
       if (index === 0) collected.reserve(partRows * parts.length);
+    };
+    // adlake's own reader decodes each column straight into the timeline's arrays; a part it cannot read
+    // goes through parquet-wasm (whole, as views into WebAssembly memory, copied once).
+    const flat = await openFlatPart(store, part.key);
+    if (flat) {
+      const mark = collected.mark();
+      try {
+        room(flat.rows);
+        collected.addFlat(flat);
+        continue;
+      } catch (error) {
+        if (!(error instanceof FlatPartUnsupported)) throw error;
+        collected.rollback(mark);
+      }
+    }
+    await scanPart(store, part.key, undefined, (batch, readRows) => {
+      room(readRows);
       collected.add(batch);
     });
   }
@@ -86,6 +102,40 @@ class TimelineColumns {
   private readonly valued = new Set<string>();
 
   constructor(private readonly uri: string) {}
+
+  /** What `rollback` returns to: the rows so far and the columns seen with a value. */
+  mark(): { rows: number; valued: Set<string> } {
+    return { rows: this.rows, valued: new Set(this.valued) };
+  }
+
+  /** Forgets the rows added since `mark` (a part read again another way). */
+  rollback(mark: { rows: number; valued: Set<string> }): void {
+    this.rows = mark.rows;
+    this.valued.clear();
+    for (const name of mark.valued) this.valued.add(name);
+  }
+
+  /** Adds a part read by adlake's own reader, column by column into the timeline's arrays. */
+  addFlat(part: FlatPart): void {
+    const n = part.rows;
+    if (n === 0) return;
+    if (this.rows + n > this.capacity) this.reserve(Math.max(this.rows + n, this.capacity * 2));
+    const at = this.rows;
+    if (!part.has('t')) throw new DecodeError('timeseries part has no timestamp column t', { uri: this.uri });
+    part.read((reader) => reader.timesInto('t', this.t, at));
+    for (const name of NUMBER_COLUMNS) {
+      if (part.has(name)) {
+        if (part.read((reader) => reader.doublesInto(name, this.numbersOf(name), at))) this.valued.add(name);
+      } else {
+        this.number.get(name)?.fill(Number.NaN, at, at + n);
+      }
+    }
+    for (const name of STRING_COLUMNS) {
+      if (part.has(name) && part.read((reader) => reader.stringsInto(name, this.stringsOf(name), at)))
+        this.valued.add(name);
+    }
+    this.rows += n;
+  }
 
   add(batch: RecordBatch): void {
     const n = batch.numRows;

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '../../catalog/localObjectStore.js';
 import { runCli } from '../../cli/run.js';
-import { UsageError } from '../../core/errors.js';
+import { DecodeError, UsageError } from '../../core/errors.js';
+import { inThreadEncoder } from '../../catalog/parquetWriter.js';
 import { demoWeatherFiles } from '../../ingest/demo/demoWeather.js';
 import { generateDemoDrive } from '../../ingest/demo/generateDemoDrive.js';
 import { ingestPaths } from '../../ingest/ingestPaths.js';
@@ -153,6 +154,41 @@ describe('the stored timeline, kept in memory by the transform', () => {
     const files = await writeTimeline(lake, timeline, { rowsPerFile: 4 });
     expect(files.length).toBe(3); // 3 rows before midnight, then 4 and 4
     expect(columns(await readTimeline(lake, 'parts'))).toEqual(columns(storedTimeline(timeline)));
+  });
+
+  it('reads parts of other writers too (parquet-wasm, snappy: another reader), and names a broken part', async () => {
+    const t = BigInt64Array.from(
+      { length: 9 },
+      (_, i) => 1_718_409_600_000_000_000n + BigInt(i) * 100_000_000n,
+    );
+    const timeline: Timeline = {
+      driveId: 'other-writer',
+      vehicle: 'v',
+      hz: 10,
+      t,
+      numeric: { speed: Float64Array.from({ length: 9 }, (_, i) => (i === 4 ? NaN : i * 2.5)) },
+      text: { gear: Array.from({ length: 9 }, (_, i) => (i === 2 ? null : i < 5 ? 'P' : 'D')) },
+      enrichment: { sun_elevation: Float64Array.from({ length: 9 }, (_, i) => -10 + i) },
+    };
+    for (const compression of ['snappy', 'zstd'] as const) {
+      const lake = await LocalObjectStore.open({ root: join(dir, `other-writer-${compression}`) });
+      await writeTimeline(lake, timeline, {
+        rowsPerFile: 4,
+        encoder: inThreadEncoder,
+        parquet: { compression },
+      });
+      expect(columns(await readTimeline(lake, 'other-writer'))).toEqual(columns(storedTimeline(timeline)));
+    }
+    // A part cut short: the error names its file.
+    const lake = await LocalObjectStore.open({ root: join(dir, 'broken-part') });
+    const files = await writeTimeline(lake, timeline, { rowsPerFile: 4 });
+    const broken = files[1] as (typeof files)[number];
+    const bytes = await lake.get(broken.key);
+    await lake.put(broken.key, bytes.subarray(0, bytes.length - 20));
+    await expect(readTimeline(lake, 'other-writer')).rejects.toThrow(DecodeError);
+    await expect(readTimeline(lake, 'other-writer')).rejects.toMatchObject({
+      where: { uri: lake.uriOf(broken.key) },
+    });
   });
 
   it("refuses another drive's timeline", async () => {
