@@ -177,14 +177,15 @@ export class FlatParquetReader {
   timesInto(name: string, out: BigInt64Array, at: number): void {
     const found = this.column(name);
     const type = found?.column.type;
-    if (!(type instanceof Timestamp)) throw new UnsupportedParquet(`column ${name} is not a timestamp`);
+    if (!found || !(type instanceof Timestamp))
+      throw new UnsupportedParquet(`column ${name} is not a timestamp`);
     const scale =
       type.unit === TimeUnit.MICROSECOND ? 1000 : type.unit === TimeUnit.MILLISECOND ? 1_000_000 : 1;
     let offset = at;
     for (const group of this.groups) {
       const rows = num(group, 3) ?? 0;
-      const scratch = (this.scratch[found!.index] ??= {});
-      const { sink } = this.decodeChunk(this.chunkOf(group, found!), rows, scratch);
+      const scratch = (this.scratch[found.index] ??= {});
+      const { sink } = this.decodeChunk(this.chunkOf(group, found), rows, scratch);
       const words = sink.wordsView();
       scaleWords(words, rows, scale, new Int32Array(out.buffer, out.byteOffset + offset * 8, rows * 2));
       offset += rows;

@@ -175,9 +175,9 @@ let sumAB = 0;
 
 /**
  * Sums over the samples both `a[k]` and `b[k + l]` have, into `sumN`... The loop is the whole function
- * and its results go out through module variables set once at the end: a loop compiled while running (on-stack replacement) and
- * then entered again at the next lag otherwise ran on into code without type feedback and deoptimised,
- * once per lag.
+ * and its results go out through module variables set once at the end: a loop compiled while running
+ * (on-stack replacement) and then entered again at the next lag otherwise ran on into code without type
+ * feedback and deoptimised, once per lag.
  */
 function pairSums(a: Float64Array, b: Float64Array, l: number): void {
   let n = 0;
