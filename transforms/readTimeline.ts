@@ -121,7 +121,7 @@ class TimelineColumns {
     if (n === 0) return;
     if (this.rows + n > this.capacity) this.reserve(Math.max(this.rows + n, this.capacity * 2));
     const at = this.rows;
-    if (!part.has('t')) throw new DecodeError('timeseries part has no timestamp column t', { uri: this.uri });
+    if (!part.has('t')) throw new DecodeError('timeseries part has no timestamp column t', { uri: part.uri });
     part.read((reader) => reader.timesInto('t', this.t, at));
     for (const name of NUMBER_COLUMNS) {
       if (part.has(name)) {
