@@ -41,6 +41,12 @@ const nullEvery = (every: number): Uint8Array =>
 const speeds = Float64Array.from({ length: n }, (_, i) => (i % 97 === 1 ? NaN : 10 + Math.sin(i / 7) * 3));
 const steps = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 50) * 0.5);
 const gears = ['P', 'R', 'N', 'D'];
+const notes = Array.from({ length: n }, (_, i) => `note ${i} ${'ü'.repeat(i % 5)}`);
+const noteBytes = new TextEncoder().encode(notes.join(''));
+const noteOffsets = new Int32Array(n + 1);
+notes.forEach(
+  (note, i) => (noteOffsets[i + 1] = (noteOffsets[i] as number) + new TextEncoder().encode(note).length),
+);
 
 /** A `timeseries`-like part from adlake's encoder: every encoding the transform's writer uses. */
 function adlakePart(options: ParquetOptions = {}): Uint8Array {
@@ -78,6 +84,11 @@ function adlakePart(options: ParquetOptions = {}): Uint8Array {
       field: new Field('none', new Float64(), true),
       view: { kind: 'fixed', values: new Float64Array(n), valid: new Uint8Array(n) },
     },
+    // Plain byte arrays (no dictionary), with nulls.
+    {
+      field: new Field('note', new Utf8(), true),
+      view: { kind: 'bytes', offsets: noteOffsets, data: noteBytes, valid: nullEvery(7) },
+    },
   ];
   const part = planColumnsPart(
     { schema: new Schema(columns.map((c) => c.field)), rows: n, columns: columns.map((c) => c.view) },
@@ -88,6 +99,7 @@ function adlakePart(options: ParquetOptions = {}): Uint8Array {
         plain: 'plain',
         steps: 'dictionary',
         t: 'delta_binary_packed',
+        note: 'plain',
       },
       ...options,
     }),
@@ -116,7 +128,7 @@ const same = (a: unknown, b: unknown): boolean =>
   Object.is(a, b) || (typeof a === 'number' && typeof b === 'number' && a === b) || a === b;
 
 describe('FlatParquetReader', () => {
-  const names = ['t', 'speed', 'steps', 'plain', 'count', 'gear', 'none'];
+  const names = ['t', 'speed', 'steps', 'plain', 'count', 'gear', 'none', 'note'];
 
   test("adlake's files read value for value as parquet-wasm reads them, in record batches", () => {
     const bytes = adlakePart();
@@ -157,6 +169,9 @@ describe('FlatParquetReader', () => {
     expect(texts.slice(at)).toEqual(
       Array.from({ length: n }, (_, i) => (i % 11 === 0 ? null : gears[i % 4])),
     );
+
+    expect(reader.stringsInto('note', texts, at)).toBe(true);
+    expect(texts.slice(at)).toEqual(notes.map((note, i) => (i % 7 === 0 ? null : note)));
 
     expect(reader.column('absent')).toBeUndefined();
     expect(() => reader.doublesInto('gear', doubles, 0)).toThrow(UnsupportedParquet);
