@@ -161,7 +161,9 @@ export class FlatParquetReader {
       scratch.floats = target;
       try {
         const decoded = this.decodeChunk(this.chunkOf(group, found), rows, scratch);
-        valued = nullsToNaN(target, decoded.valid, rows) || valued;
+        // Null rows hold whatever was there: NaN them (a chunk without nulls, the usual case, is done).
+        if (decoded.nulls > 0) nullsToNaN(target, decoded.valid, rows);
+        if (decoded.nulls < rows) valued = true;
       } finally {
         scratch.floats = own;
       }
@@ -285,7 +287,13 @@ export class FlatParquetReader {
     chunk: Chunk,
     rows: number,
     scratch: Scratch,
-  ): { sink: ValueSink; valid: Uint8Array | undefined; strings: Dictionary_ | undefined } {
+  ): {
+    sink: ValueSink;
+    valid: Uint8Array | undefined;
+    strings: Dictionary_ | undefined;
+    /** Rows without a value. */
+    nulls: number;
+  } {
     const { column } = chunk;
     if (chunk.values !== rows)
       throw new UnsupportedParquet('column chunk value count differs from its row count');
@@ -296,6 +304,7 @@ export class FlatParquetReader {
     let dictionary: Dictionary_ | undefined;
     let usedDictionary = false;
     let usedPlain = false;
+    let nulls = 0;
     let row = 0;
     let at = chunk.start;
     while (row < rows) {
@@ -353,6 +362,7 @@ export class FlatParquetReader {
         else valid.fill(1, row, row + count);
         present = 0;
         for (let i = row; i < row + count; i++) present += valid[i]!;
+        nulls += count - present;
       }
       if (encoding === ENCODING.RLE_DICTIONARY || encoding === ENCODING.PLAIN_DICTIONARY) {
         if (!dictionary)
@@ -372,7 +382,7 @@ export class FlatParquetReader {
       row += count;
     }
     const strings = usedDictionary && !usedPlain && column.physical === TYPE.BYTE_ARRAY;
-    return { sink: out, valid, strings: strings ? dictionary : undefined };
+    return { sink: out, valid, strings: strings ? dictionary : undefined, nulls };
   }
 
   private page(codec: number, body: Uint8Array, size: number): Uint8Array {
@@ -875,15 +885,10 @@ function pickStrings(
   return valued;
 }
 
-/** Writes NaN where `valid` flags a null; whether some row is not null. */
-function nullsToNaN(values: Float64Array, valid: Uint8Array | undefined, rows: number): boolean {
-  if (!valid) return rows > 0;
-  let valued = false;
-  for (let r = 0; r < rows; r++) {
-    if (valid[r] === 0) values[r] = Number.NaN;
-    else valued = true;
-  }
-  return valued;
+/** Writes NaN where `valid` flags a null. */
+function nullsToNaN(values: Float64Array, valid: Uint8Array | undefined, rows: number): void {
+  if (!valid) return;
+  for (let r = 0; r < rows; r++) if (valid[r] === 0) values[r] = Number.NaN;
 }
 
 /** int64s (little-endian word pairs) times `scale` (1, 1000 or 10^6), exactly while the product fits. */
