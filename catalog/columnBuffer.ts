@@ -91,13 +91,16 @@ export type Appender = (start: number, end: number) => void;
  * - `bool`: one byte per row, 0 or 1;
  * - `dictionary`: row `i` is `strings[indices[i]]`; `strings` has no duplicates;
  * - `bytes`: row `i` is `data.subarray(offsets[i], offsets[i + 1])` (UTF-8 for Utf8 fields);
- * - `values`: nested values (lists, structs), which only the Arrow path takes.
+ * - `list`: row `i` holds the strings `items.subarray(itemOffsets[k], itemOffsets[k + 1])` for `k` from
+ *   `offsets[i]` to `offsets[i + 1]` (lists of non-null strings, UTF-8);
+ * - `values`: other nested values (structs, lists of other types), which only the Arrow path takes.
  */
 export type ColumnView = (
   | { kind: 'fixed'; values: Int8Array | Int16Array | Int32Array | Float64Array | BigInt64Array }
   | { kind: 'bool'; bytes: Uint8Array }
   | { kind: 'dictionary'; indices: Int32Array; strings: readonly string[] }
   | { kind: 'bytes'; offsets: Int32Array; data: Uint8Array }
+  | { kind: 'list'; offsets: Int32Array; itemOffsets: Int32Array; items: Uint8Array }
   | { kind: 'values' }
 ) & { readonly valid?: Uint8Array };
 
@@ -843,6 +846,8 @@ class BytesBuffer extends BaseBuffer {
   }
 }
 
+const utf8 = new TextEncoder();
+
 /** Lists and structs from plain JS values, through Arrow's builders: fine for a row per drive, slow for millions. */
 class ValueBuffer implements ColumnBuffer {
   private values: unknown[] = [];
@@ -853,8 +858,32 @@ class ValueBuffer implements ColumnBuffer {
     return this.values.length;
   }
 
+  /** Lists of non-null strings as a `list` view; anything else as `values` (the Arrow path). */
   view(): ColumnView {
-    return { kind: 'values' };
+    const type = this.field.type;
+    const child = DataType.isList(type) ? type.children[0] : undefined;
+    if (!child || !DataType.isUtf8(child.type) || child.nullable) return { kind: 'values' };
+    const rows = this.values.length;
+    const offsets = new Int32Array(rows + 1);
+    const strings: string[] = [];
+    const valid = new Uint8Array(rows).fill(1);
+    let nulls = 0;
+    for (let r = 0; r < rows; r++) {
+      const list = this.values[r];
+      if (list === null || list === undefined) {
+        valid[r] = 0;
+        nulls++;
+      } else {
+        for (const item of list as Iterable<unknown>) strings.push(String(item));
+      }
+      offsets[r + 1] = strings.length;
+    }
+    const encoded = strings.map((item) => utf8.encode(item));
+    const itemOffsets = new Int32Array(encoded.length + 1);
+    encoded.forEach((bytes, k) => (itemOffsets[k + 1] = (itemOffsets[k] as number) + bytes.length));
+    const items = new Uint8Array(itemOffsets[encoded.length] as number);
+    encoded.forEach((bytes, k) => items.set(bytes, itemOffsets[k]));
+    return { kind: 'list', offsets, itemOffsets, items, ...(nulls > 0 ? { valid } : {}) };
   }
 
   prepare(input: unknown, rows: number): Appender {

@@ -55,8 +55,8 @@ const TYPE: Record<PhysicalType, number> = { BOOLEAN: 0, INT32: 1, INT64: 2, DOU
 const ENCODING = { plain: 0, rle: 3, delta_binary_packed: 5, rle_dictionary: 8, byte_stream_split: 9 };
 const CODEC = { none: 0, zstd: 6 };
 const PAGE = { data: 0, dictionary: 2 };
-const REPETITION = { required: 0, optional: 1 };
-const CONVERTED = { utf8: 0, timestamp_micros: 10, int_8: 15, int_16: 16 };
+const REPETITION = { required: 0, optional: 1, repeated: 2 };
+const CONVERTED = { utf8: 0, list: 3, timestamp_micros: 10, int_8: 15, int_16: 16 };
 
 /** One column chunk as the footer describes it. */
 interface ChunkMeta {
@@ -117,9 +117,12 @@ export class ColumnsParquetEncoder {
       const start = g * part.rowGroupRows;
       const rows = Math.min(part.rowGroupRows, part.rows - start);
       const offset = file.length;
-      const chunks = part.columns.map((plan, i) =>
-        this.chunk(plan, part.views[i] as ColumnView, start, rows, part.codec),
-      );
+      const chunks = part.columns.map((plan, i) => {
+        const view = part.views[i] as ColumnView;
+        return view.kind === 'list'
+          ? this.listChunk(plan, view, start, rows, part.codec)
+          : this.chunk(plan, view, start, rows, part.codec);
+      });
       groups.push({ rows, offset, chunks });
     }
     const footerAt = file.length;
@@ -300,6 +303,78 @@ export class ColumnsParquetEncoder {
   }
 
   /** Compresses the page sink's bytes and appends header and page to the file. */
+  /**
+   * One chunk of a list-of-strings column (rows `[start, start + rows)`) as one data page: repetition
+   * levels (0 starts a row, 1 continues its list), definition levels (an element, an empty list, or, in a
+   * nullable column, a null list), then the elements PLAIN. The chunk's value count is its level count.
+   */
+  private listChunk(
+    plan: ColumnPlan,
+    view: Extract<ColumnView, { kind: 'list' }>,
+    start: number,
+    rows: number,
+    codec: ColumnsPart['codec'],
+  ): ChunkMeta {
+    const { offsets, itemOffsets, items, valid } = view;
+    const maxDefinition = plan.optional ? 2 : 1;
+    let entries = 0;
+    for (let r = start; r < start + rows; r++)
+      entries += valid?.[r] === 0 ? 1 : Math.max(1, (offsets[r + 1] as number) - (offsets[r] as number));
+    const repetition = new Uint8Array(entries);
+    const definition = new Uint8Array(entries);
+    let at = 0;
+    let nulls = 0;
+    for (let r = start; r < start + rows; r++) {
+      const length = (offsets[r + 1] as number) - (offsets[r] as number);
+      if (valid?.[r] === 0 || length === 0) {
+        // A null list (0) or an empty one (one below an element).
+        definition[at++] = valid?.[r] === 0 ? 0 : maxDefinition - 1;
+        nulls++;
+        continue;
+      }
+      for (let k = 0; k < length; k++) {
+        repetition[at] = k === 0 ? 0 : 1;
+        definition[at++] = maxDefinition;
+      }
+    }
+    const meta: ChunkMeta = {
+      plan,
+      encodings: [ENCODING.plain, ENCODING.rle].sort((a, b) => a - b),
+      values: entries,
+      offset: this.file.length,
+      dictionaryOffset: undefined,
+      dataOffset: this.file.length,
+      compressed: 0,
+      uncompressed: 0,
+      nulls,
+      min: undefined,
+      max: undefined,
+    };
+    const page = this.page;
+    page.reset();
+    for (const [levels, width] of [
+      [repetition, 1],
+      [definition, bitWidth(maxDefinition)],
+    ] as const) {
+      // Each level run with its 4-byte length (data page v1).
+      const lengthAt = page.length;
+      page.int32(0);
+      writeHybrid(page, levels, 0, entries, width);
+      const length = page.length - lengthAt - 4;
+      page.bytes.set([length & 0xff, (length >>> 8) & 0xff, (length >>> 16) & 0xff, length >>> 24], lengthAt);
+    }
+    const first = offsets[start] as number;
+    const last = offsets[start + rows] as number;
+    for (let k = first; k < last; k++) {
+      const from = itemOffsets[k] as number;
+      const to = itemOffsets[k + 1] as number;
+      page.int32(to - from);
+      page.append(items.subarray(from, to));
+    }
+    this.writePage(meta, codec, PAGE.data, entries, ENCODING.plain);
+    return meta;
+  }
+
   private writePage(
     meta: ChunkMeta,
     codec: ColumnsPart['codec'],
@@ -428,6 +503,8 @@ function gather(
     }
     case 'bytes':
       return { kind: 'bytes', offsets: view.offsets, data: view.data, valid: levels, from: start };
+    case 'list':
+      throw new InternalError('list columns are written by listChunk');
     case 'values':
       throw new InternalError('nested columns do not reach the columns encoder');
   }
@@ -569,6 +646,9 @@ function rawBytes(part: ColumnsPart): number {
         break;
       case 'bytes':
         bytes += view.data.byteLength + view.offsets.byteLength;
+        break;
+      case 'list':
+        bytes += view.items.byteLength + view.itemOffsets.byteLength + 2 * view.offsets.byteLength;
         break;
       case 'values':
         break;
@@ -713,16 +793,35 @@ function writeFooter(
   groups: { rows: number; offset: number; chunks: ChunkMeta[] }[],
 ): void {
   w.i32(1, 2);
-  w.structList(2, part.columns.length + 1);
+  const lists = part.columns.filter((column) => column.list).length;
+  w.structList(2, part.columns.length + 1 + 2 * lists);
   w.element();
   w.string(4, 'schema');
   w.i32(5, part.columns.length);
   w.end();
   for (const column of part.columns) {
+    if (column.list) {
+      // <optional|required> group <name> (LIST) { repeated group list { required binary element; } }
+      w.element();
+      w.i32(3, column.optional ? REPETITION.optional : REPETITION.required);
+      w.string(4, column.name);
+      w.i32(5, 1);
+      w.i32(6, CONVERTED.list);
+      w.struct(10);
+      w.struct(3);
+      w.end();
+      w.end();
+      w.end();
+      w.element();
+      w.i32(3, REPETITION.repeated);
+      w.string(4, 'list');
+      w.i32(5, 1);
+      w.end();
+    }
     w.element();
     w.i32(1, TYPE[column.physical]);
-    w.i32(3, column.optional ? REPETITION.optional : REPETITION.required);
-    w.string(4, column.name);
+    w.i32(3, column.list ? REPETITION.required : column.optional ? REPETITION.optional : REPETITION.required);
+    w.string(4, column.list ? 'element' : column.name);
     const logical = column.logical;
     if (logical?.kind === 'string') {
       w.i32(6, CONVERTED.utf8);
@@ -767,7 +866,7 @@ function writeFooter(
       w.struct(3);
       w.i32(1, TYPE[chunk.plan.physical]);
       w.i32List(2, chunk.encodings);
-      w.stringList(3, [chunk.plan.name]);
+      w.stringList(3, chunk.plan.list ? [chunk.plan.name, 'list', 'element'] : [chunk.plan.name]);
       w.i32(4, CODEC[part.codec]);
       w.i64(5, chunk.values);
       w.i64(6, chunk.uncompressed);

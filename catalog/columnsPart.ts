@@ -30,6 +30,11 @@ export interface ColumnPlan {
   encoding: ValueEncoding;
   /** Min/max and null count for each column chunk. */
   statistics: boolean;
+  /**
+   * A list of non-null strings (a `list` view): a LIST group over a repeated `list` group over a required
+   * `element` leaf, written PLAIN with repetition and definition levels, without statistics.
+   */
+  list?: boolean;
 }
 
 export interface ColumnsPart {
@@ -59,12 +64,14 @@ export function planColumnsPart(part: ColumnarPart, plan: WriterPlan): ColumnsPa
     const typed = columnType(field, part.columns[i] as ColumnView);
     if (typed === undefined) return undefined;
     const setting = settings.get(field.name);
+    const list = part.columns[i]?.kind === 'list';
     columns.push({
       name: field.name,
       ...typed,
       optional: field.nullable,
-      encoding: valueEncoding(typed.physical, setting?.dictionary, setting?.encoding),
-      statistics: setting?.statistics !== 'none',
+      encoding: list ? 'plain' : valueEncoding(typed.physical, setting?.dictionary, setting?.encoding),
+      statistics: !list && setting?.statistics !== 'none',
+      ...(list ? { list } : {}),
     });
   }
   return {
@@ -114,6 +121,8 @@ function columnType(
   if (DataType.isUtf8(type))
     return column.kind === 'bytes' ? { physical: 'BYTE_ARRAY', logical: { kind: 'string' } } : undefined;
   if (DataType.isBinary(type)) return column.kind === 'bytes' ? { physical: 'BYTE_ARRAY' } : undefined;
+  if (DataType.isList(type))
+    return column.kind === 'list' ? { physical: 'BYTE_ARRAY', logical: { kind: 'string' } } : undefined;
   return undefined;
 }
 

@@ -157,6 +157,10 @@ export class ColumnsWorker implements ParquetEncoder {
       else if (view.kind === 'bytes') {
         add(view.offsets);
         add(view.data);
+      } else if (view.kind === 'list') {
+        add(view.offsets);
+        add(view.itemOffsets);
+        add(view.items);
       }
     }
     const buffer = this.take(size);
@@ -189,6 +193,14 @@ export class ColumnsWorker implements ParquetEncoder {
           return { kind: 'dictionary', indices: i32(view.indices), strings: view.strings, ...valid };
         case 'bytes':
           return { kind: 'bytes', offsets: i32(view.offsets), data: u8(view.data), ...valid };
+        case 'list':
+          return {
+            kind: 'list',
+            offsets: i32(view.offsets),
+            itemOffsets: i32(view.itemOffsets),
+            items: u8(view.items),
+            ...valid,
+          };
         case 'values':
           throw new InternalError('nested columns do not reach the columns encoder');
       }

@@ -5,6 +5,7 @@
  */
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { UsageError } from '../core/errors.js';
+import { ColumnsEncoder } from '../catalog/columnsEncoder.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
 import { readObjectTracks, type ObjectTopicReport } from './objects/readObjectTracks.js';
 import { readTimeline } from './readTimeline.js';
@@ -66,6 +67,8 @@ export async function detectDrive(store: ObjectStore, options: DetectDriveOption
   }
   const found = detectScenarios(timeline, options.config ?? DEFAULT_DETECTOR_CONFIG, objects);
   const writer = new PartitionedTableWriter({
+    // adlake's own encoder takes `tags` (a list of strings) too: no parquet-wasm to load for this write.
+    encoder: await ColumnsEncoder.shared(),
     store,
     table: SCENARIOS,
     vehicle: timeline.vehicle,

@@ -6,6 +6,7 @@
 import { readDriveRecord, updateDriveRecord } from '../catalog/driveRecord.js';
 import type { ObjectStore } from '../catalog/objectStore.js';
 import { settleAll } from '../core/settleAll.js';
+import { ColumnsEncoder } from '../catalog/columnsEncoder.js';
 import { PartitionedTableWriter, type WrittenFile } from '../catalog/tableWriter.js';
 import { judgeDrive, reasonCodes, type QualityReason, type QualityStatus } from './quality/qualityGates.js';
 import { DEFAULT_QUALITY_CONFIG, type QualityConfig } from './quality/qualityConfig.js';
@@ -158,6 +159,8 @@ async function writeRows<TBatch>(
   options: { rowsPerFile?: number },
 ): Promise<WrittenFile[]> {
   const writer = new PartitionedTableWriter<TBatch>({
+    // adlake's own encoder (lists of strings included); parquet-wasm for what it does not take.
+    encoder: await ColumnsEncoder.shared(),
     store,
     table,
     vehicle: record.vehicle,

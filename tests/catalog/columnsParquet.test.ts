@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  List,
   Binary,
   Bool,
   Dictionary,
@@ -26,6 +27,7 @@ import {
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import type { ColumnView } from '../../catalog/columnBuffer.js';
+import { columnBuffer } from '../../catalog/columnBuffer.js';
 import { ColumnsParquetEncoder, doubleBounds } from '../../catalog/columnsParquet.js';
 import { planColumnsPart } from '../../catalog/columnsPart.js';
 import { writerPlan } from '../../catalog/parquetWriter.js';
@@ -434,6 +436,71 @@ describe('columnsParquet', () => {
       { n: 0n },
     ]);
     expect(readWithArrow(await readFile(empty))).toEqual([]);
+  });
+
+  test('lists of strings (null, empty, long, across row groups) read back alike in DuckDB and arrow-rs', async () => {
+    const n = 700;
+    const listOf = (i: number): string[] | null =>
+      i % 9 === 4
+        ? null
+        : Array.from({ length: i % 5 }, (_, k) => `tag-${(i * 7 + k) % 13}${k === 2 ? 'ß' : ''}`);
+    const rows = Array.from({ length: n }, (_, i) => listOf(i));
+    // The view as the writer's buffers make it from the batch's arrays.
+    const views: ColumnView[] = [];
+    for (const [name, nullable] of [
+      ['tags', true],
+      ['labels', false],
+    ] as const) {
+      const field = new Field(name, new List(new Field('item', new Utf8(), false)), nullable);
+      const buffer = columnBuffer(field, n);
+      buffer.prepare(nullable ? rows : rows.map((r) => r ?? []), n)(0, n);
+      views.push(buffer.view());
+    }
+    expect(views.map((v) => v.kind)).toEqual(['list', 'list']);
+    const path = await encode(
+      [
+        {
+          field: new Field('i', new Int32(), false),
+          view: { kind: 'fixed', values: Int32Array.from({ length: n }, (_, i) => i) },
+        },
+        {
+          field: new Field('tags', new List(new Field('item', new Utf8(), false)), true),
+          view: views[0] as ColumnView,
+        },
+        {
+          field: new Field('labels', new List(new Field('item', new Utf8(), false)), false),
+          view: views[1] as ColumnView,
+        },
+      ],
+      n,
+      { rowGroupRows: 256 },
+    );
+    const duckRows = await duck.rows(
+      `SELECT i, tags, labels FROM read_parquet(${sqlString(path)}) ORDER BY i`,
+    );
+    expect(duckRows).toHaveLength(n);
+    duckRows.forEach((row, i) => {
+      expect(row.tags, `tags row ${i}`).toEqual(listOf(i));
+      expect(row.labels, `labels row ${i}`).toEqual(listOf(i) ?? []);
+    });
+    const arrow = readWithArrow(await readFile(path));
+    arrow.forEach((row, i) => {
+      const list = (value: unknown): unknown => (value === null ? null : [...(value as Iterable<unknown>)]);
+      expect(list(row.tags), `tags row ${i}`).toEqual(listOf(i));
+      expect(list(row.labels), `labels row ${i}`).toEqual(listOf(i) ?? []);
+    });
+    const schema = await duck.rows(
+      `SELECT name, repetition_type, converted_type FROM parquet_schema(${sqlString(path)}) WHERE name <> 'schema'`,
+    );
+    expect(schema.map((r) => [r.name, r.repetition_type, r.converted_type])).toEqual([
+      ['i', 'REQUIRED', null],
+      ['tags', 'OPTIONAL', 'LIST'],
+      ['list', 'REPEATED', null],
+      ['element', 'REQUIRED', 'UTF8'],
+      ['labels', 'REQUIRED', 'LIST'],
+      ['list', 'REPEATED', null],
+      ['element', 'REQUIRED', 'UTF8'],
+    ]);
   });
 
   test('the zstd level of the plan reaches the compressor; every level reads back', async () => {
