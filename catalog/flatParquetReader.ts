@@ -151,24 +151,20 @@ export class FlatParquetReader {
     if (found?.column.physical !== TYPE.DOUBLE)
       throw new UnsupportedParquet(`column ${name} is not a double`);
     let valued = false;
-    let offset = at;
-    for (const group of this.groups) {
-      const rows = num(group, 3) ?? 0;
+    this.eachChunk(found, at, (chunk, rows, offset, scratch) => {
       const target = out.subarray(offset, offset + rows);
-      const scratch = (this.scratch[found.index] ??= {});
       // The sink decodes into the caller's rows: `target` is exactly as long as the row group.
       const own = scratch.floats;
       scratch.floats = target;
       try {
-        const decoded = this.decodeChunk(this.chunkOf(group, found), rows, scratch);
+        const decoded = this.decodeChunk(chunk, rows, scratch);
         // Null rows hold whatever was there: NaN them (a chunk without nulls, the usual case, is done).
         if (decoded.nulls > 0) nullsToNaN(target, decoded.valid, rows);
         if (decoded.nulls < rows) valued = true;
       } finally {
         scratch.floats = own;
       }
-      offset += rows;
-    }
+    });
     return valued;
   }
 
@@ -183,15 +179,10 @@ export class FlatParquetReader {
       throw new UnsupportedParquet(`column ${name} is not a timestamp`);
     const scale =
       type.unit === TimeUnit.MICROSECOND ? 1000 : type.unit === TimeUnit.MILLISECOND ? 1_000_000 : 1;
-    let offset = at;
-    for (const group of this.groups) {
-      const rows = num(group, 3) ?? 0;
-      const scratch = (this.scratch[found.index] ??= {});
-      const { sink } = this.decodeChunk(this.chunkOf(group, found), rows, scratch);
-      const words = sink.wordsView();
+    this.eachChunk(found, at, (chunk, rows, offset, scratch) => {
+      const words = this.decodeChunk(chunk, rows, scratch).sink.wordsView();
       scaleWords(words, rows, scale, new Int32Array(out.buffer, out.byteOffset + offset * 8, rows * 2));
-      offset += rows;
-    }
+    });
   }
 
   /**
@@ -203,26 +194,39 @@ export class FlatParquetReader {
     if (found?.column.physical !== TYPE.BYTE_ARRAY)
       throw new UnsupportedParquet(`column ${name} is not a string`);
     let valued = false;
-    let offset = at;
-    for (const group of this.groups) {
-      const rows = num(group, 3) ?? 0;
-      const scratch = (this.scratch[found.index] ??= {});
-      const decoded = this.decodeChunk(this.chunkOf(group, found), rows, scratch);
+    this.eachChunk(found, at, (chunk, rows, offset, scratch) => {
+      const decoded = this.decodeChunk(chunk, rows, scratch);
       if (decoded.strings && 'strings' in decoded.strings) {
         // Dictionary-coded (a few labels over many rows): each row takes its entry's string.
         const indices = decoded.sink.indicesView(rows);
         valued = pickStrings(decoded.strings.strings, indices, decoded.valid, rows, out, offset) || valued;
-      } else {
-        const data = decoded.sink.finish(found.column, decoded.valid, decoded.strings);
-        for (let r = 0; r < rows; r++) {
-          const value = data.getValid(r) ? (stringAt(data, r) ?? null) : null;
-          out[offset + r] = value;
-          if (value !== null) valued = true;
-        }
+        return;
       }
+      const data = decoded.sink.finish(found.column, decoded.valid, decoded.strings);
+      for (let r = 0; r < rows; r++) {
+        const value = data.getValid(r) ? (stringAt(data, r) ?? null) : null;
+        out[offset + r] = value;
+        if (value !== null) valued = true;
+      }
+    });
+    return valued;
+  }
+
+  /**
+   * Calls `use` with the column's chunk of each row group in turn, its rows, the caller's index of its
+   * first row (`at` on) and the column's scratch.
+   */
+  private eachChunk(
+    found: { column: LeafColumn; index: number },
+    at: number,
+    use: (chunk: Chunk, rows: number, offset: number, scratch: Scratch) => void,
+  ): void {
+    let offset = at;
+    for (const group of this.groups) {
+      const rows = num(group, 3) ?? 0;
+      use(this.chunkOf(group, found), rows, offset, (this.scratch[found.index] ??= {}));
       offset += rows;
     }
-    return valued;
   }
 
   private chunkOf(group: ThriftStruct, found: { column: LeafColumn; index: number }): Chunk {
@@ -252,20 +256,8 @@ export class FlatParquetReader {
     );
     for (const group of this.groups) {
       const rows = num(group, 3) ?? 0;
-      const chunks = (get(group, 1) ?? []) as ThriftStruct[];
       const children = picked.map(({ column, i }) => {
-        const meta = struct(chunks[i] ?? new Map<number, ThriftValue>(), 3);
-        if (!meta) throw new UnsupportedParquet('column chunk without metadata');
-        const data = num(meta, 9) ?? 0;
-        const dictionary = num(meta, 11);
-        const start = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data;
-        const chunk: Chunk = {
-          column,
-          codec: num(meta, 4) ?? 0,
-          start,
-          end: start + (num(meta, 7) ?? 0),
-          values: num(meta, 5) ?? 0,
-        };
+        const chunk = this.chunkOf(group, { column, index: i });
         return this.readChunk(chunk, rows, (this.scratch[i] ??= {}));
       });
       const data = makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children });

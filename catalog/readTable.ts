@@ -12,7 +12,7 @@ import type { PartAddress } from './layout.js';
 import type { ObjectStore } from './objectStore.js';
 import { parquetWasm } from './parquetWasm.js';
 import { ZstdCompressor } from './zstdCompressor.js';
-import type { FlatParquetReader } from './flatParquetReader.js';
+import { FlatParquetReader, UnsupportedParquet } from './flatParquetReader.js';
 
 export interface TablePart extends PartAddress {
   key: string;
@@ -98,7 +98,6 @@ let flatZstd: Promise<ZstdCompressor> | undefined;
  */
 export async function openFlatPart(store: ObjectStore, key: string): Promise<FlatPart | undefined> {
   const bytes = await store.get(key);
-  const { FlatParquetReader, UnsupportedParquet } = await import('./flatParquetReader.js');
   flatZstd ??= ZstdCompressor.open().catch((error: unknown) => {
     flatZstd = undefined;
     throw error;
@@ -106,7 +105,7 @@ export async function openFlatPart(store: ObjectStore, key: string): Promise<Fla
   const zstd = await flatZstd;
   const uri = store.uriOf(key);
   try {
-    return new FlatPart(new FlatParquetReader(bytes, zstd), uri, UnsupportedParquet);
+    return new FlatPart(new FlatParquetReader(bytes, zstd), uri);
   } catch (error) {
     if (error instanceof UnsupportedParquet) return undefined;
     throw decodeError(error, uri);
@@ -118,7 +117,6 @@ export class FlatPart {
   constructor(
     private readonly reader: FlatParquetReader,
     readonly uri: string,
-    private readonly unsupported: new (message: string) => Error,
   ) {}
 
   get rows(): number {
@@ -137,7 +135,7 @@ export class FlatPart {
     try {
       return read(this.reader);
     } catch (error) {
-      if (error instanceof this.unsupported) throw new FlatPartUnsupported(error.message, { cause: error });
+      if (error instanceof UnsupportedParquet) throw new FlatPartUnsupported(error.message, { cause: error });
       throw decodeError(error, this.uri);
     }
   }
