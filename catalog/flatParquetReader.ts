@@ -143,6 +143,23 @@ export class FlatParquetReader {
   }
 
   /**
+   * Whether the file's statistics say the column is NULL on every row: true only when every row group's
+   * chunk has a null count equal to its rows (a chunk without statistics could hold values).
+   */
+  allNull(name: string): boolean {
+    const found = this.column(name);
+    if (!found) return false;
+    for (const group of this.groups) {
+      const chunks = (get(group, 1) ?? []) as ThriftStruct[];
+      const meta = struct(chunks[found.index] ?? new Map<number, ThriftValue>(), 3);
+      const statistics = meta && struct(meta, 12);
+      const nulls = statistics && num(statistics, 3);
+      if (nulls === undefined || nulls !== (num(group, 3) ?? 0)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Decodes a DOUBLE column of every row group straight into `out` from index `at` (`rows` values), NaN
    * for nulls: no Arrow data in between. Returns whether some row had a value.
    */

@@ -127,6 +127,11 @@ export class FlatPart {
     return this.reader.column(name) !== undefined;
   }
 
+  /** Whether the part's statistics show the column NULL on every row (nothing to decode). */
+  allNull(name: string): boolean {
+    return this.read((reader) => reader.allNull(name));
+  }
+
   /**
    * Runs one column read; a column of a kind the reader does not take throws `FlatPartUnsupported`
    * (read the part with `scanPart` then), a malformed one a DecodeError naming the file.

@@ -11,7 +11,7 @@ import { readObjectTracks, type ObjectTopicReport } from './objects/readObjectTr
 import { readTimeline } from './readTimeline.js';
 import type { Scenario, ScenarioType } from './scenario.js';
 import type { Timeline } from './timeline.js';
-import { detectScenarios, type SkippedDetector } from './scenarios/detectScenarios.js';
+import { DETECTION_COLUMNS, detectScenarios, type SkippedDetector } from './scenarios/detectScenarios.js';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './scenarios/detectorConfig.js';
 import type { ObjectTrack } from './scenarios/objectTrack.js';
 import { SCENARIOS, scenariosToBatch } from './scenarios/scenariosTable.js';
@@ -49,7 +49,8 @@ export async function detectDrive(store: ObjectStore, options: DetectDriveOption
     throw new UsageError(
       `detect: the timeline given is drive ${options.timeline.driveId}'s, not ${options.driveId}'s`,
     );
-  const timeline = options.timeline ?? (await readTimeline(store, options.driveId));
+  const timeline =
+    options.timeline ?? (await readTimeline(store, options.driveId, { columns: DETECTION_COLUMNS }));
   let objects = options.objects;
   let objectsReport: DetectReport['objects'];
   if (objects !== undefined) {

@@ -17,6 +17,7 @@ import {
   type NumericSignal,
   type TextSignal,
   type Timeline,
+  type TimelineColumn,
   type TimelineEnrichment,
 } from './timeline.js';
 
@@ -29,10 +30,28 @@ const NUMERIC_ENRICHMENT = [
 ] as const;
 const TEXT_ENRICHMENT = ['light', 'weather_condition'] as const;
 
+export interface ReadTimelineOptions {
+  /**
+   * Only these columns: the others are absent from the timeline, as if never stored, and never decoded.
+   * @default every column
+   */
+  columns?: readonly TimelineColumn[];
+}
+
 /** The drive's timeline as stored. Throws NotFoundError when the drive has no `timeseries` rows. */
-export async function readTimeline(store: ObjectStore, driveId: string): Promise<Timeline & { hz: number }> {
+export async function readTimeline(
+  store: ObjectStore,
+  driveId: string,
+  options: ReadTimelineOptions = {},
+): Promise<Timeline & { hz: number }> {
   const parts = await listTableParts(store, TIMESERIES.name, { driveId });
-  const collected = new TimelineColumns(store.uriOf(TIMESERIES.name));
+  const wanted = options.columns && new Set<string>(options.columns);
+  const pick = (names: readonly string[]) => (wanted ? names.filter((name) => wanted.has(name)) : names);
+  const collected = new TimelineColumns(
+    store.uriOf(TIMESERIES.name),
+    pick([...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT]),
+    pick([...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT]),
+  );
   for (const [index, part] of parts.entries()) {
     // Room for the drive at the first part (its parts hold the same rows but the last): no doublings.
     const room = (partRows: number): void => {
@@ -86,9 +105,6 @@ export async function readTimeline(store: ObjectStore, driveId: string): Promise
   return { driveId, vehicle, hz: tickRate(t), t, numeric, text, enrichment };
 }
 
-const NUMBER_COLUMNS: readonly string[] = [...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT];
-const STRING_COLUMNS: readonly string[] = [...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT];
-
 /**
  * The timeline's columns, appended batch by batch: tick times in ns, numbers with NaN for NULL, text as
  * strings. A column without any value (absent from the files, or NULL on every tick) is not returned.
@@ -101,7 +117,12 @@ class TimelineColumns {
   private readonly text = new Map<string, (string | null)[]>();
   private readonly valued = new Set<string>();
 
-  constructor(private readonly uri: string) {}
+  constructor(
+    private readonly uri: string,
+    /** The numeric and the text columns to read. */
+    private readonly numberColumns: readonly string[],
+    private readonly stringColumns: readonly string[],
+  ) {}
 
   /** What `rollback` returns to: the rows so far and the columns seen with a value. */
   mark(): { rows: number; valued: Set<string> } {
@@ -123,15 +144,17 @@ class TimelineColumns {
     const at = this.rows;
     if (!part.has('t')) throw new DecodeError('timeseries part has no timestamp column t', { uri: part.uri });
     part.read((reader) => reader.timesInto('t', this.t, at));
-    for (const name of NUMBER_COLUMNS) {
-      if (part.has(name)) {
+    // A column the part's statistics show NULL throughout is as good as absent: nothing to allocate or decode.
+    const stored = (name: string) => part.has(name) && !part.allNull(name);
+    for (const name of this.numberColumns) {
+      if (stored(name)) {
         if (part.read((reader) => reader.doublesInto(name, this.numbersOf(name), at))) this.valued.add(name);
       } else {
         this.number.get(name)?.fill(Number.NaN, at, at + n);
       }
     }
-    for (const name of STRING_COLUMNS) {
-      if (part.has(name) && part.read((reader) => reader.stringsInto(name, this.stringsOf(name), at)))
+    for (const name of this.stringColumns) {
+      if (stored(name) && part.read((reader) => reader.stringsInto(name, this.stringsOf(name), at)))
         this.valued.add(name);
     }
     this.rows += n;
@@ -146,7 +169,7 @@ class TimelineColumns {
     if (!time || !(time.values instanceof BigInt64Array) || !DataType.isTimestamp(time.type))
       throw new DecodeError('timeseries part has no timestamp column t', { uri: this.uri });
     toNanos(time.values, time.type.unit, this.t, at, n);
-    for (const name of NUMBER_COLUMNS) {
+    for (const name of this.numberColumns) {
       const data = columnData(batch, name);
       if (data) {
         if (this.copyNumbers(name, data, this.numbersOf(name), at)) this.valued.add(name);
@@ -155,7 +178,7 @@ class TimelineColumns {
         this.number.get(name)?.fill(Number.NaN, at, at + n);
       }
     }
-    for (const name of STRING_COLUMNS) {
+    for (const name of this.stringColumns) {
       const data = columnData(batch, name);
       if (data && this.copyStrings(data, this.stringsOf(name), at)) this.valued.add(name);
     }

@@ -57,6 +57,9 @@ export interface TimelineEnrichment {
   wind_speed?: Float64Array;
 }
 
+/** A column of a stored timeline besides its tick times: a canonical signal or an enrichment. */
+export type TimelineColumn = CanonicalSignal | keyof TimelineEnrichment;
+
 export interface Timeline {
   driveId: string;
   /** The pseudonymised vehicle id (the `vehicle=` partition). */

@@ -177,6 +177,31 @@ describe('FlatParquetReader', () => {
     expect(() => reader.doublesInto('gear', doubles, 0)).toThrow(UnsupportedParquet);
   });
 
+  test('allNull trusts only statistics: a null count equal to the rows in every row group', () => {
+    const reader = new FlatParquetReader(adlakePart(), zstd);
+    expect(reader.allNull('none')).toBe(true);
+    for (const name of ['speed', 'plain', 'gear', 'note', 't'])
+      expect(reader.allNull(name), name).toBe(false);
+    expect(reader.allNull('absent')).toBe(false);
+    // The same column without statistics: it could hold values, so it is not declared empty.
+    const bare = new FlatParquetReader(adlakePart({ columnStatistics: { none: 'none' } }), zstd);
+    expect(bare.allNull('none')).toBe(false);
+    // parquet-wasm's statistics (arrow-rs) say the same of its files.
+    const table = new Table({
+      empty: vectorFromArray(new Array<number | null>(n).fill(null), new Float64()),
+      one: vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i === n - 1 ? 1 : null)),
+        new Float64(),
+      ),
+    });
+    const theirs = new FlatParquetReader(
+      encodeParquet(table, { compression: 'zstd', rowGroupRows: 256 }),
+      zstd,
+    );
+    expect(theirs.allNull('empty')).toBe(true);
+    expect(theirs.allNull('one')).toBe(false);
+  });
+
   test("parquet-wasm's own files (zstd) read alike; a codec it does not read is declined up front", () => {
     const table = new Table({
       t: vectorFromArray(

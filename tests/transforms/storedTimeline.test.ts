@@ -154,6 +154,18 @@ describe('the stored timeline, kept in memory by the transform', () => {
     const files = await writeTimeline(lake, timeline, { rowsPerFile: 4 });
     expect(files.length).toBe(3); // 3 rows before midnight, then 4 and 4
     expect(columns(await readTimeline(lake, 'parts'))).toEqual(columns(storedTimeline(timeline)));
+    // Some columns only: the others are absent as if never stored; lat (values in the last part only,
+    // NULL by statistics before) still reads.
+    const some = await readTimeline(lake, 'parts', { columns: ['speed', 'lat', 'turn_signal', 'light'] });
+    const stored = storedTimeline(timeline);
+    expect(columns(some)).toEqual(
+      columns({
+        ...stored,
+        numeric: { speed: stored.numeric.speed, lat: stored.numeric.lat },
+        text: {},
+        enrichment: { light: stored.enrichment.light },
+      }),
+    );
   });
 
   it('reads parts of other writers too (parquet-wasm, snappy: another reader), and names a broken part', async () => {

@@ -3,13 +3,35 @@
  * there are some), as Scenario records, with the detectors that could not run and why.
  */
 import { SCENARIO_TYPES, type Scenario, type ScenarioType } from '../scenario.js';
-import type { Timeline } from '../timeline.js';
+import type { Timeline, TimelineColumn } from '../timeline.js';
 import { buildScenarios } from './buildScenarios.js';
 import type { Detection } from './detector.js';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './detectorConfig.js';
 import { DETECTORS } from './detectors.js';
 import { motionSignals } from './motionSignals.js';
 import type { ObjectTrack } from './objectTrack.js';
+
+/**
+ * Every timeline column detection can read (the detectors, the motion signals they derive, the scenario
+ * records' weather and light): `adlake detect` decodes only these from the stored timeline. A test runs the
+ * detectors over timelines that lack each column in turn and fails on a read outside this list.
+ */
+export const DETECTION_COLUMNS = [
+  'speed',
+  'accel_long',
+  'accel_lat',
+  'yaw_rate',
+  'heading',
+  'lat',
+  'lon',
+  'gear',
+  'turn_signal',
+  'light',
+  'weather_condition',
+  'precipitation',
+  'visibility',
+  'air_temp',
+] as const satisfies readonly TimelineColumn[];
 
 export interface SkippedDetector {
   type: ScenarioType;
