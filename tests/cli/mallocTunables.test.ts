@@ -14,12 +14,17 @@ describe('glibc malloc tunables', () => {
   it('adds the tunables to GLIBC_TUNABLES and keeps the caller’s own', () => {
     expect(tunedEnvironment({ PATH: '/bin' })).toEqual({
       PATH: '/bin',
-      GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1',
+      GLIBC_TUNABLES:
+        'glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:' +
+        'glibc.malloc.top_pad=33554432:glibc.malloc.trim_threshold=268435456',
       ADLAKE_RELAUNCHED: '1',
     });
     const env = tunedEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=4:glibc.pthread.rseq=0' });
-    expect(env.GLIBC_TUNABLES).toBe('glibc.malloc.arena_max=4:glibc.pthread.rseq=0:glibc.malloc.hugetlb=1');
-    expect(MALLOC_TUNABLES).toHaveLength(2);
+    expect(env.GLIBC_TUNABLES).toBe(
+      'glibc.malloc.arena_max=4:glibc.pthread.rseq=0:glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:' +
+        'glibc.malloc.top_pad=33554432:glibc.malloc.trim_threshold=268435456',
+    );
+    expect(MALLOC_TUNABLES).toHaveLength(5);
   });
 
   it('relaunches commands that do work, once, on glibc only, unless turned off', () => {
