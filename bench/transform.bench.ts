@@ -29,7 +29,7 @@ import { DEFAULT_QUALITY_CONFIG } from '../transforms/quality/qualityConfig.js';
 import { QUALITY, qualityToBatch } from '../transforms/quality/qualityTable.js';
 import { readQualityInputs } from '../transforms/quality/readQualityInputs.js';
 import { readTimeline } from '../transforms/readTimeline.js';
-import { detectScenarios } from '../transforms/scenarios/detectScenarios.js';
+import { DETECTION_COLUMNS, detectScenarios } from '../transforms/scenarios/detectScenarios.js';
 import { DEFAULT_DETECTOR_CONFIG } from '../transforms/scenarios/detectorConfig.js';
 import { SCENARIOS, scenariosToBatch } from '../transforms/scenarios/scenariosTable.js';
 import { enrichSun } from '../transforms/sun.js';
@@ -474,7 +474,7 @@ async function stepByStep(store: LocalObjectStore, hz: number): Promise<ChildRes
   written.push(...(await updateDriveRecord(store, record, { quality_status: quality.status })));
   lap('write');
 
-  const stored = await readTimeline(store, DRIVE_ID);
+  const stored = await readTimeline(store, DRIVE_ID, { columns: DETECTION_COLUMNS });
   lap('detect: read timeline');
   const found = detectScenarios(stored, DEFAULT_DETECTOR_CONFIG);
   lap('detect: detectors');
