@@ -96,13 +96,14 @@ let flatZstd: Promise<ZstdCompressor> | undefined;
  * parquet-wasm: no 5 MB of WebAssembly to compile and tier up, no WebAssembly memory grown to hold a
  * decoded part. A malformed file throws a DecodeError naming it.
  */
-export async function openFlatPart(store: ObjectStore, key: string): Promise<FlatPart | undefined> {
-  const bytes = await store.get(key);
-  flatZstd ??= ZstdCompressor.open().catch((error: unknown) => {
-    flatZstd = undefined;
-    throw error;
-  });
-  const zstd = await flatZstd;
+export async function openFlatPart(
+  store: ObjectStore,
+  key: string,
+  /** The part's bytes when the caller fetched them already (e.g. while decoding the part before). */
+  fetched?: Promise<Uint8Array>,
+): Promise<FlatPart | undefined> {
+  // The decoder compiles (once per process) while the bytes are read.
+  const [bytes, zstd] = await Promise.all([fetched ?? store.get(key), flatReaderZstd()]);
   const uri = store.uriOf(key);
   try {
     return new FlatPart(new FlatParquetReader(bytes, zstd), uri);
@@ -110,6 +111,15 @@ export async function openFlatPart(store: ObjectStore, key: string): Promise<Fla
     if (error instanceof UnsupportedParquet) return undefined;
     throw decodeError(error, uri);
   }
+}
+
+/** The zstd decoder the flat reader uses, compiled once per process (first call starts compiling it). */
+function flatReaderZstd(): Promise<ZstdCompressor> {
+  flatZstd ??= ZstdCompressor.open().catch((error: unknown) => {
+    flatZstd = undefined;
+    throw error;
+  });
+  return flatZstd;
 }
 
 /** A part opened by `openFlatPart`: its columns decoded on request, errors named after the file. */

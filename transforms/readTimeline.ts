@@ -52,14 +52,25 @@ export async function readTimeline(
     pick([...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT]),
     pick([...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT]),
   );
+  // Each part's bytes are fetched while the part before is decoded.
+  const fetch = (index: number): Promise<Uint8Array> | undefined => {
+    const part = parts[index];
+    const bytes = part && store.get(part.key);
+    // Awaited when its turn comes; a failure before then is not an unhandled rejection.
+    bytes?.catch(() => undefined);
+    return bytes;
+  };
+  let next = fetch(0);
   for (const [index, part] of parts.entries()) {
     // Room for the drive at the first part (its parts hold the same rows but the last): no doublings.
     const room = (partRows: number): void => {
       if (index === 0) collected.reserve(partRows * parts.length);
     };
+    const bytes = next;
+    next = fetch(index + 1);
     // adlake's own reader decodes each column straight into the timeline's arrays; a part it cannot read
     // goes through parquet-wasm (whole, as views into WebAssembly memory, copied once).
-    const flat = await openFlatPart(store, part.key);
+    const flat = await openFlatPart(store, part.key, bytes);
     if (flat) {
       const mark = collected.mark();
       try {
