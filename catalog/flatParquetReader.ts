@@ -203,10 +203,11 @@ export class FlatParquetReader {
   }
 
   /**
-   * Decodes a string (BYTE_ARRAY) column of every row group into `out` from `at`, null for nulls. Returns
-   * whether some row had a value.
+   * Decodes a string (BYTE_ARRAY) column of every row group into `out` from `at` as codes: `code(text)`
+   * gives a label's code (called once per dictionary entry of a dictionary-coded chunk, per row otherwise),
+   * -1 for nulls. Returns whether some row had a value.
    */
-  stringsInto(name: string, out: (string | null)[], at: number): boolean {
+  labelsInto(name: string, out: Int32Array, at: number, code: (text: string) => number): boolean {
     const found = this.column(name);
     if (found?.column.physical !== TYPE.BYTE_ARRAY)
       throw new UnsupportedParquet(`column ${name} is not a string`);
@@ -214,16 +215,17 @@ export class FlatParquetReader {
     this.eachChunk(found, at, (chunk, rows, offset, scratch) => {
       const decoded = this.decodeChunk(chunk, rows, scratch);
       if (decoded.strings && 'strings' in decoded.strings) {
-        // Dictionary-coded (a few labels over many rows): each row takes its entry's string.
+        // Dictionary-coded (a few labels over many rows): each row takes its entry's code.
+        const codes = Int32Array.from(decoded.strings.strings, code);
         const indices = decoded.sink.indicesView(rows);
-        valued = pickStrings(decoded.strings.strings, indices, decoded.valid, rows, out, offset) || valued;
+        valued = pickCodes(codes, indices, decoded.valid, rows, out, offset) || valued;
         return;
       }
       const data = decoded.sink.finish(found.column, decoded.valid, decoded.strings);
       for (let r = 0; r < rows; r++) {
-        const value = data.getValid(r) ? (stringAt(data, r) ?? null) : null;
-        out[offset + r] = value;
-        if (value !== null) valued = true;
+        const value = data.getValid(r) ? stringAt(data, r) : undefined;
+        out[offset + r] = value === undefined ? -1 : code(value);
+        if (value !== undefined) valued = true;
       }
     });
     return valued;
@@ -874,20 +876,20 @@ function spreadWords(
   }
 }
 
-/** `out[at + r]`: the string of row r's dictionary index, null for a null; whether some row has one. */
-function pickStrings(
-  strings: readonly string[],
+/** `out[at + r]`: the code of row r's dictionary entry, -1 for a null; whether some row has one. */
+function pickCodes(
+  codes: Int32Array,
   indices: Int32Array,
   valid: Uint8Array | undefined,
   rows: number,
-  out: (string | null)[],
+  out: Int32Array,
   at: number,
 ): boolean {
   let valued = false;
   for (let r = 0; r < rows; r++) {
-    if (valid && valid[r] === 0) out[at + r] = null;
+    if (valid && valid[r] === 0) out[at + r] = -1;
     else {
-      out[at + r] = strings[indices[r] as number] ?? null;
+      out[at + r] = codes[indices[r] as number] ?? -1;
       valued = true;
     }
   }

@@ -12,9 +12,11 @@ import { DecodeError, NotFoundError } from '../core/errors.js';
 import { LITTLE_ENDIAN } from '../core/int64.js';
 import { TIMESERIES } from './sync/timeseriesTable.js';
 import {
+  hasText,
   NUMERIC_SIGNAL_NAMES,
   TEXT_SIGNAL_NAMES,
   type NumericSignal,
+  type TextColumn,
   type TextSignal,
   type Timeline,
   type TimelineColumn,
@@ -99,9 +101,9 @@ export async function readTimeline(
     const values = collected.numbers(signal);
     if (values) numeric[signal] = values;
   }
-  const text: Partial<Record<TextSignal, (string | null)[]>> = {};
+  const text: Partial<Record<TextSignal, TextColumn>> = {};
   for (const signal of TEXT_SIGNAL_NAMES) {
-    const values = collected.strings(signal);
+    const values = collected.labels(signal);
     if (values) text[signal] = values;
   }
   const enrichment: TimelineEnrichment = {};
@@ -110,22 +112,40 @@ export async function readTimeline(
     if (values) enrichment[key] = values;
   }
   for (const key of TEXT_ENRICHMENT) {
-    const values = collected.strings(key);
+    const values = collected.labels(key);
     if (values) enrichment[key] = values;
   }
   return { driveId, vehicle, hz: tickRate(t), t, numeric, text, enrichment };
 }
 
+/** A text column being read: codes per row (-1 for NULL) into `names`. */
+class LabelColumn {
+  readonly names: string[] = [];
+  private readonly codeOf = new Map<string, number>();
+  constructor(public codes: Int32Array) {}
+
+  /** The code of `text`, made at its first appearance. */
+  readonly code = (text: string): number => {
+    let code = this.codeOf.get(text);
+    if (code === undefined) {
+      code = this.names.length;
+      this.names.push(text);
+      this.codeOf.set(text, code);
+    }
+    return code;
+  };
+}
+
 /**
  * The timeline's columns, appended batch by batch: tick times in ns, numbers with NaN for NULL, text as
- * strings. A column without any value (absent from the files, or NULL on every tick) is not returned.
+ * codes. A column without any value (absent from the files, or NULL on every tick) is not returned.
  */
 class TimelineColumns {
   rows = 0;
   private capacity = 0;
   private t = new BigInt64Array(0);
   private readonly number = new Map<string, Float64Array>();
-  private readonly text = new Map<string, (string | null)[]>();
+  private readonly text = new Map<string, LabelColumn>();
   private readonly valued = new Set<string>();
 
   constructor(
@@ -165,8 +185,11 @@ class TimelineColumns {
       }
     }
     for (const name of this.stringColumns) {
-      if (stored(name) && part.read((reader) => reader.stringsInto(name, this.stringsOf(name), at)))
-        this.valued.add(name);
+      if (stored(name)) {
+        const column = this.labelsOf(name);
+        if (part.read((reader) => reader.labelsInto(name, column.codes, at, column.code)))
+          this.valued.add(name);
+      }
     }
     this.rows += n;
   }
@@ -191,7 +214,7 @@ class TimelineColumns {
     }
     for (const name of this.stringColumns) {
       const data = columnData(batch, name);
-      if (data && this.copyStrings(data, this.stringsOf(name), at)) this.valued.add(name);
+      if (data && this.copyLabels(data, this.labelsOf(name), at)) this.valued.add(name);
     }
     this.rows += n;
   }
@@ -207,10 +230,10 @@ class TimelineColumns {
       grown.set(values.subarray(0, this.rows));
       this.number.set(name, grown);
     }
-    for (const values of this.text.values()) {
-      const from = values.length;
-      values.length = capacity;
-      values.fill(null, from);
+    for (const column of this.text.values()) {
+      const grown = new Int32Array(capacity).fill(-1, this.rows);
+      grown.set(column.codes.subarray(0, this.rows));
+      column.codes = grown;
     }
     this.capacity = capacity;
   }
@@ -223,10 +246,9 @@ class TimelineColumns {
     return this.valued.has(name) ? this.number.get(name)?.subarray(0, this.rows) : undefined;
   }
 
-  strings(name: string): (string | null)[] | undefined {
-    const values = this.valued.has(name) ? this.text.get(name) : undefined;
-    if (values) values.length = this.rows;
-    return values;
+  labels(name: string): TextColumn | undefined {
+    const column = this.valued.has(name) ? this.text.get(name) : undefined;
+    return column && { codes: column.codes.subarray(0, this.rows), names: column.names };
   }
 
   private numbersOf(name: string): Float64Array {
@@ -240,14 +262,14 @@ class TimelineColumns {
     return values;
   }
 
-  private stringsOf(name: string): (string | null)[] {
-    let values = this.text.get(name);
-    if (!values) {
-      // Null up to capacity: rows of parts without the column stay null, and the array never grows.
-      values = new Array<string | null>(this.capacity).fill(null);
-      this.text.set(name, values);
+  private labelsOf(name: string): LabelColumn {
+    let column = this.text.get(name);
+    if (!column) {
+      // NULL up to capacity: rows of parts without the column stay NULL.
+      column = new LabelColumn(new Int32Array(this.capacity).fill(-1));
+      this.text.set(name, column);
     }
-    return values;
+    return column;
   }
 
   /** Copies a numeric column chunk to `out` from `at`, NaN for NULL; whether any row had a value. */
@@ -280,31 +302,32 @@ class TimelineColumns {
     return true;
   }
 
-  /** Copies a string column chunk to `out` from `at` (dictionary entries decoded once); whether any had a value. */
-  private copyStrings(data: Data, out: (string | null)[], at: number): boolean {
+  /** Codes a string column chunk into `out` from `at` (dictionary entries coded once); whether any had a value. */
+  private copyLabels(data: Data, out: LabelColumn, at: number): boolean {
     const n = data.length;
     let any = false;
     const dictionary = data.dictionary;
     const nulls = data.nullCount > 0;
+    const codes = out.codes;
     if (dictionary && data.values instanceof Int32Array) {
       const entries = Array.from({ length: dictionary.length }, (_, i) => {
         const text: unknown = dictionary.get(i);
-        return typeof text === 'string' ? text : null;
+        return typeof text === 'string' ? out.code(text) : -1;
       });
       const indices = data.values;
       for (let i = 0; i < n; i++) {
-        const text = nulls && !data.getValid(i) ? null : (entries[indices[i] as number] ?? null);
-        out[at + i] = text;
-        if (text !== null) any = true;
+        const code = nulls && !data.getValid(i) ? -1 : (entries[indices[i] as number] ?? -1);
+        codes[at + i] = code;
+        if (code >= 0) any = true;
       }
       return any;
     }
     const vector = makeVector(data);
     for (let i = 0; i < n; i++) {
       const value: unknown = nulls && !data.getValid(i) ? null : vector.get(i);
-      const text = typeof value === 'string' ? value : null;
-      out[at + i] = text;
-      if (text !== null) any = true;
+      const code = typeof value === 'string' ? out.code(value) : -1;
+      codes[at + i] = code;
+      if (code >= 0) any = true;
     }
     return any;
   }
@@ -348,7 +371,6 @@ function toNanos(values: BigInt64Array, unit: TimeUnit, out: BigInt64Array, at: 
  */
 export function storedTimeline(timeline: Timeline): Timeline {
   const hasValue = (values: Float64Array) => values.some((x) => !Number.isNaN(x));
-  const hasText = (values: readonly (string | null)[]) => values.some((x) => x !== null);
   const keep = <K extends string, V>(record: Partial<Record<K, V>>, test: (v: V) => boolean) =>
     Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && test(v as V))) as Partial<
       Record<K, V>

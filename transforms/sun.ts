@@ -10,7 +10,7 @@
  */
 
 import { LITTLE_ENDIAN } from '../core/int64.js';
-import type { Timeline } from './timeline.js';
+import type { TextColumn, Timeline } from './timeline.js';
 
 /** The sun's position seen from a place at a time. Angles in degrees. */
 export interface SolarPosition {
@@ -167,6 +167,17 @@ export function lightFromElevation(elevation: number): Light | null {
   return 'night';
 }
 
+/** The light classes, in the order of their codes. */
+const LIGHTS: readonly Light[] = ['day', 'twilight', 'night'];
+
+/** Per elevation, the code of `lightFromElevation`'s class in LIGHTS (-1 for NaN). */
+function lightCodes(elevation: Float64Array, out: Int32Array): void {
+  for (let i = 0; i < elevation.length; i++) {
+    const e = elevation[i] as number;
+    out[i] = e !== e ? -1 : e > SUNRISE_ELEVATION ? 0 : e > CIVIL_TWILIGHT_ELEVATION ? 1 : 2;
+  }
+}
+
 /** Seconds between ephemeris evaluations; declination and equation of time are interpolated in between. */
 const EPHEMERIS_STEP_S = 600;
 
@@ -182,10 +193,10 @@ const EPHEMERIS_STEP_S = 600;
  * Declination and equation of time change by at most 0.4° and 30 s per day: they are evaluated every
  * 10 minutes and interpolated too.
  */
-export function enrichSun(timeline: Timeline): { sun_elevation: Float64Array; light: (string | null)[] } {
+export function enrichSun(timeline: Timeline): { sun_elevation: Float64Array; light: TextColumn } {
   const n = timeline.t.length;
   const elevation = new Float64Array(n).fill(Number.NaN);
-  const light: (string | null)[] = new Array<string | null>(n).fill(null);
+  const light: TextColumn = { codes: new Int32Array(n).fill(-1), names: LIGHTS };
   const lat = timeline.numeric.lat;
   const lon = timeline.numeric.lon;
   if (!lat || !lon || n === 0) return { sun_elevation: elevation, light };
@@ -212,7 +223,7 @@ export function enrichSun(timeline: Timeline): { sun_elevation: Float64Array; li
     ea = eb;
   }
   elevation[a] = ea;
-  for (let i = 0; i < n; i++) light[i] = lightFromElevation(elevation[i] ?? Number.NaN);
+  lightCodes(elevation, light.codes);
   return { sun_elevation: elevation, light };
 }
 

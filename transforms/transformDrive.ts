@@ -16,7 +16,7 @@ import { storedTimeline } from './readTimeline.js';
 import { enrichSun } from './sun.js';
 import type { SyncConfig } from './sync/signalMapping.js';
 import { syncDrive, type SyncReport } from './sync/syncDrive.js';
-import type { Timeline } from './timeline.js';
+import { codeCounts, type TextColumn, type Timeline } from './timeline.js';
 import { writeTimeline } from './sync/writeTimeline.js';
 import { enrichWeather, type EnrichWeatherOptions, type WeatherReport } from './weather/matchWeather.js';
 import type { WeatherProvider } from './weather/weatherProvider.js';
@@ -176,15 +176,16 @@ async function writeRows<TBatch>(
   return writer.close();
 }
 
-function lightShares(light: readonly (string | null)[]): TransformReport['light'] {
+function lightShares(light: TextColumn): TransformReport['light'] {
   const counts = { day: 0, twilight: 0, night: 0 };
+  const perCode = codeCounts(light);
   let known = 0;
-  for (const value of light) {
+  light.names.forEach((value, code) => {
     if (value === 'day' || value === 'twilight' || value === 'night') {
-      counts[value] += 1;
-      known += 1;
+      counts[value] += perCode[code] as number;
+      known += perCode[code] as number;
     }
-  }
+  });
   if (known === 0) return counts;
   return { day: counts.day / known, twilight: counts.twilight / known, night: counts.night / known };
 }

@@ -163,15 +163,23 @@ describe('FlatParquetReader', () => {
     expect(times[at]).toBe(T0 * 1000n);
     expect(times[at + n - 1]).toBe((T0 + BigInt(n - 1) * 10_000n) * 1000n);
 
-    const texts = new Array<string | null>(n + at).fill('untouched');
-    expect(reader.stringsInto('gear', texts, at)).toBe(true);
-    expect(texts[0]).toBe('untouched');
-    expect(texts.slice(at)).toEqual(
-      Array.from({ length: n }, (_, i) => (i % 11 === 0 ? null : gears[i % 4])),
-    );
+    // Labels as codes into the caller's table: looked up once per dictionary entry, per row otherwise.
+    const names: string[] = ['untouched'];
+    const lookups: string[] = [];
+    const code = (text: string): number => {
+      lookups.push(text);
+      const found = names.indexOf(text);
+      return found >= 0 ? found : names.push(text) - 1;
+    };
+    const codes = new Int32Array(n + at).fill(0);
+    const labels = () => Array.from(codes.subarray(at), (c) => (c < 0 ? null : names[c]));
+    expect(reader.labelsInto('gear', codes, at, code)).toBe(true);
+    expect(codes[0]).toBe(0);
+    expect(labels()).toEqual(Array.from({ length: n }, (_, i) => (i % 11 === 0 ? null : gears[i % 4])));
+    expect(lookups.length).toBeLessThanOrEqual(4 * reader.rowGroups);
 
-    expect(reader.stringsInto('note', texts, at)).toBe(true);
-    expect(texts.slice(at)).toEqual(notes.map((note, i) => (i % 7 === 0 ? null : note)));
+    expect(reader.labelsInto('note', codes, at, code)).toBe(true);
+    expect(labels()).toEqual(notes.map((note, i) => (i % 7 === 0 ? null : note)));
 
     expect(reader.column('absent')).toBeUndefined();
     expect(() => reader.doublesInto('gear', doubles, 0)).toThrow(UnsupportedParquet);

@@ -17,17 +17,23 @@ import { ingestPaths } from '../../ingest/ingestPaths.js';
 import { detectDrive } from '../../transforms/detectDrive.js';
 import { readTimeline, storedTimeline } from '../../transforms/readTimeline.js';
 import { writeTimeline } from '../../transforms/sync/writeTimeline.js';
-import type { Timeline } from '../../transforms/timeline.js';
+import { textColumn, textValues, type TextColumn, type Timeline } from '../../transforms/timeline.js';
 import { transformDriveWithTimeline } from '../../transforms/transformDrive.js';
 import { observationFilesProvider } from '../../transforms/weather/observationFilesProvider.js';
 
-/** Columns with NaN written as null, so `toEqual` compares values (NaN equals NaN there too). */
+/**
+ * Columns as plain arrays, so `toEqual` compares values: NaN written as null (NaN equals NaN there too),
+ * text as labels (codes differ between a timeline made and one read back: the labels must not).
+ */
 function columns(timeline: Timeline): Record<string, unknown> {
   const plain = (record: object): Record<string, unknown> =>
     Object.fromEntries(
       Object.entries(record as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]): [string, unknown] => [k, v instanceof Float64Array ? Array.from(v) : v])
+        .map(([k, v]): [string, unknown] => [
+          k,
+          v instanceof Float64Array ? Array.from(v) : textValues(v as TextColumn),
+        ])
         .sort(([a], [b]) => a.localeCompare(b)),
     );
   return {
@@ -101,8 +107,8 @@ describe('the stored timeline, kept in memory by the transform', () => {
       hz: 3,
       t: BigInt64Array.from([333_333_333n, 666_666_666n]),
       numeric: { speed: Float64Array.from([1, NaN]), brake: Float64Array.from([NaN, NaN]) },
-      text: { gear: ['D', null], turn_signal: [null, null] },
-      enrichment: { air_temp: Float64Array.from([NaN, NaN]), light: ['day', 'day'] },
+      text: { gear: textColumn(['D', null]), turn_signal: textColumn([null, null]) },
+      enrichment: { air_temp: Float64Array.from([NaN, NaN]), light: textColumn(['day', 'day']) },
     };
     const stored = storedTimeline(timeline);
     expect(Array.from(stored.t)).toEqual([333_333_000n, 666_666_000n]);
@@ -146,10 +152,14 @@ describe('the stored timeline, kept in memory by the transform', () => {
         lat: Float64Array.from({ length: 11 }, (_, i) => (i >= 9 ? 48 + i / 1000 : NaN)),
       },
       text: {
-        gear: Array.from({ length: 11 }, (_, i) => (i === 0 || i === 6 ? null : i < 5 ? 'P' : 'D')),
-        turn_signal: new Array<string | null>(11).fill(null),
+        gear: textColumn(
+          Array.from({ length: 11 }, (_, i) => (i === 0 || i === 6 ? null : i < 5 ? 'P' : 'D')),
+        ),
+        turn_signal: textColumn(new Array<string | null>(11).fill(null)),
       },
-      enrichment: { light: Array.from({ length: 11 }, (_, i) => (i < 3 ? 'night' : 'twilight')) },
+      enrichment: {
+        light: textColumn(Array.from({ length: 11 }, (_, i) => (i < 3 ? 'night' : 'twilight'))),
+      },
     };
     const files = await writeTimeline(lake, timeline, { rowsPerFile: 4 });
     expect(files.length).toBe(3); // 3 rows before midnight, then 4 and 4
@@ -179,7 +189,7 @@ describe('the stored timeline, kept in memory by the transform', () => {
       hz: 10,
       t,
       numeric: { speed: Float64Array.from({ length: 9 }, (_, i) => (i === 4 ? NaN : i * 2.5)) },
-      text: { gear: Array.from({ length: 9 }, (_, i) => (i === 2 ? null : i < 5 ? 'P' : 'D')) },
+      text: { gear: textColumn(Array.from({ length: 9 }, (_, i) => (i === 2 ? null : i < 5 ? 'P' : 'D'))) },
       enrichment: { sun_elevation: Float64Array.from({ length: 9 }, (_, i) => -10 + i) },
     };
     for (const compression of ['snappy', 'zstd'] as const) {

@@ -3,7 +3,7 @@
  * a deterministic id and a one-line description.
  */
 import type { Scenario, ScenarioMetrics, ScenarioType } from '../scenario.js';
-import type { Timeline } from '../timeline.js';
+import type { TextColumn, Timeline } from '../timeline.js';
 import type { Detection } from './detector.js';
 import type { MotionSignals } from './motionSignals.js';
 
@@ -163,22 +163,23 @@ function positions(motion: MotionSignals, start: number, end: number): Place {
 }
 
 /** The most frequent non-null value over the interval (ties: the first to reach the count). */
-function dominant(values: readonly (string | null)[] | undefined, start: number, end: number): string | null {
+function dominant(values: TextColumn | undefined, start: number, end: number): string | null {
   if (!values) return null;
-  const counts = new Map<string, number>();
-  let best: string | null = null;
+  const counts = new Array<number>(values.names.length).fill(0);
+  const codes = values.codes;
+  let best = -1;
   let bestCount = 0;
   for (let i = start; i < end; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    const c = (counts.get(v) ?? 0) + 1;
-    counts.set(v, c);
+    const code = codes[i] as number;
+    if (code < 0) continue;
+    const c = (counts[code] as number) + 1;
+    counts[code] = c;
     if (c > bestCount) {
-      best = v;
+      best = code;
       bestCount = c;
     }
   }
-  return best;
+  return best < 0 ? null : (values.names[best] ?? null);
 }
 
 const LABELS: Record<ScenarioType, string> = {

@@ -3,6 +3,7 @@
  */
 import type { Detection, Detector } from './detector.js';
 import { mergeGaps, minDuration, ticksOf, where } from './intervals.js';
+import { codeOf, textAt } from '../timeline.js';
 
 /** Night driving: the sun-derived light is 'night' while the vehicle moves (any speed when unknown). */
 export const nightDriving: Detector = {
@@ -13,7 +14,12 @@ export const nightDriving: Detector = {
     const speed = motion.speed?.values;
     const moving = config.stop.leave_kmh / 3.6;
     const c = config.night_driving;
-    let found = where(motion.n, (i) => light[i] === 'night' && !((speed?.[i] as number) < moving));
+    const night = codeOf(light, 'night');
+    const codes = light.codes;
+    let found = where(
+      motion.n,
+      (i) => night >= 0 && codes[i] === night && !((speed?.[i] as number) < moving),
+    );
     found = minDuration(
       mergeGaps(found, ticksOf(c.merge_gap_s, motion.hz)),
       ticksOf(c.min_duration_s, motion.hz),
@@ -37,7 +43,7 @@ export const adverseWeather: Detector = {
     const c = config.adverse_weather;
     const adverse = new Set(c.conditions);
     const conditionAt = (i: number): string | null => {
-      const observed = weather_condition?.[i];
+      const observed = textAt(weather_condition, i);
       if (observed !== undefined && observed !== null) {
         const lower = observed.toLowerCase();
         return adverse.has(lower) ? lower : null;

@@ -6,6 +6,7 @@ import type { ScenarioType } from '../scenario.js';
 import type { Detection, Detector, DetectorInput, DetectorResult } from './detector.js';
 import { atLeast, atMost, mergeGaps, seededBy, ticksOf, type Interval } from './intervals.js';
 import { movingAverage } from './motionSignals.js';
+import { codeOf } from '../timeline.js';
 
 const KMH = 1 / 3.6;
 const DEG = Math.PI / 180;
@@ -82,7 +83,9 @@ function turns(input: DetectorInput, want: ScenarioType): DetectorResult {
 function signalled({ timeline }: DetectorInput, x: Interval, direction: 'left' | 'right'): string[] {
   const signal = timeline.text.turn_signal;
   if (!signal) return [];
-  for (let i = x.start; i < x.end; i++) if (signal[i] === direction) return ['signalled'];
+  const shown = codeOf(signal, direction);
+  if (shown < 0) return [];
+  for (let i = x.start; i < x.end; i++) if (signal.codes[i] === shown) return ['signalled'];
   return [];
 }
 

@@ -2,6 +2,7 @@
  * Detectors of longitudinal motion and rest: high velocity, hard braking and acceleration, stops,
  * stop-and-go, standstill, reversing.
  */
+import { codeOf } from '../timeline.js';
 import type { Detection, Detector, DetectorInput, DetectorResult } from './detector.js';
 import { G } from './detectorConfig.js';
 import {
@@ -108,9 +109,10 @@ function stops(input: DetectorInput): Interval[] | undefined {
     previousEnd = r.end;
     if (!moved) continue;
     let end = r.end;
-    if (gear) {
+    const park = gear ? codeOf(gear, 'P') : -1;
+    if (gear && park >= 0) {
       for (let i = r.start; i < r.end; i++) {
-        if (gear[i] === 'P') {
+        if (gear.codes[i] === park) {
           end = i;
           break;
         }
@@ -187,13 +189,14 @@ export const standstill: Detector = {
     const hz = input.motion.hz;
     const gear = input.timeline.text.gear;
     const parkedTicks = Math.max(1, ticksOf(c.parked_min_duration_s, hz));
+    const park = gear ? codeOf(gear, 'P') : -1;
     const out: Detection[] = [];
     for (const r of rest) {
       let parked = 0;
       let longestParked = 0;
-      if (gear) {
+      if (gear && park >= 0) {
         for (let i = r.start; i < r.end; i++) {
-          parked = gear[i] === 'P' ? parked + 1 : 0;
+          parked = gear.codes[i] === park ? parked + 1 : 0;
           longestParked = Math.max(longestParked, parked);
         }
       }
@@ -215,7 +218,12 @@ export const reversing: Detector = {
     if (!gear && !signed)
       return { skipped: 'no gear: needs gear (R), or a signed speed (canonical speed is never negative)' };
     const c = config.reversing;
-    let found = where(motion.n, (i) => gear?.[i] === 'R' || (signed && (speed[i] as number) < -0.1));
+    const reverse = gear ? codeOf(gear, 'R') : -1;
+    const codes = gear?.codes;
+    let found = where(
+      motion.n,
+      (i) => (reverse >= 0 && codes?.[i] === reverse) || (signed && (speed[i] as number) < -0.1),
+    );
     found = minDuration(
       mergeGaps(found, ticksOf(c.merge_gap_s, motion.hz)),
       ticksOf(c.min_duration_s, motion.hz),

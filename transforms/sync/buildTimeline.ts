@@ -5,7 +5,7 @@
 import { UsageError } from '../../core/errors.js';
 import { int64Bounds } from '../../core/int64.js';
 import { TEXT_SIGNALS } from '../timeline.js';
-import type { CanonicalSignal, SignalSeries, TextSignal, Timeline } from '../timeline.js';
+import type { CanonicalSignal, SignalSeries, TextColumn, TextSignal, Timeline } from '../timeline.js';
 import { DEFAULT_POLICIES } from './defaultPolicies.js';
 import { resampleNumeric, resampleText } from './resample.js';
 import type { ResamplePolicy } from './resample.js';
@@ -83,8 +83,20 @@ function fillNumeric(into: Float64Array | undefined, values: Float64Array): Floa
   return into;
 }
 
-function fillText(into: (string | null)[] | undefined, values: (string | null)[]): (string | null)[] {
+/** Ticks without a label in `into` take the label of `values` (their names joined into one table). */
+function fillText(into: TextColumn | undefined, values: TextColumn): TextColumn {
   if (!into) return values;
-  for (let k = 0; k < into.length; k++) if (into[k] === null) into[k] = values[k] ?? null;
-  return into;
+  const names = [...into.names];
+  const recode = values.names.map((name) => {
+    const found = names.indexOf(name);
+    if (found >= 0) return found;
+    names.push(name);
+    return names.length - 1;
+  });
+  const codes = into.codes;
+  for (let k = 0; k < codes.length; k++) {
+    const code = values.codes[k] as number;
+    if ((codes[k] as number) < 0 && code >= 0) codes[k] = recode[code] as number;
+  }
+  return { codes, names };
 }

@@ -13,11 +13,10 @@ import type { ObjectStore } from '../../catalog/objectStore.js';
 import { listTableParts, readDriveTable, scanPart } from '../../catalog/readTable.js';
 import { CAN_SIGNALS } from '../../catalog/tables.js';
 import { DecodeError, InternalError } from '../../core/errors.js';
-import type { CanonicalSignal, SignalSeries } from '../timeline.js';
+import type { CanonicalSignal, SignalSeries, TextColumn } from '../timeline.js';
 import { NUMERIC_SIGNAL_NAMES, TEXT_SIGNAL_NAMES } from '../timeline.js';
 import { DEFAULT_MAPPINGS } from './defaultMappings.js';
-import { labelAt, SampleBuffer } from './sampleBuffer.js';
-import type { SampleLabels } from './sampleBuffer.js';
+import { SampleBuffer } from './sampleBuffer.js';
 import { describeSource, isTextSignal } from './signalMapping.js';
 import type { CanSignalSource, SignalSource, TableColumnSource, TopicFieldSource } from './signalMapping.js';
 import { trackDerivatives } from './trackDerivatives.js';
@@ -543,9 +542,9 @@ function busiest(perBus: ReadonlyMap<string, SampleBuffer>): string | undefined 
  * summed or averaged; a timestamp some signal lacks is dropped. Inputs are sorted by time first if needed.
  */
 function combine(
-  parts: { t: BigInt64Array; v: Float64Array; text: SampleLabels | undefined }[],
+  parts: { t: BigInt64Array; v: Float64Array; text: TextColumn | undefined }[],
   how: 'mean' | 'sum',
-): { t: BigInt64Array; v: Float64Array; text: SampleLabels | undefined } {
+): { t: BigInt64Array; v: Float64Array; text: TextColumn | undefined } {
   const sorted = parts.map(sortedByTime);
   const base = sorted[0] as (typeof sorted)[number];
   const t = new BigInt64Array(base.t.length);
@@ -596,37 +595,16 @@ function convert(
   head: { signal: CanonicalSignal; source: string },
   t: BigInt64Array,
   v: Float64Array,
-  text: SampleLabels | undefined,
+  text: TextColumn | undefined,
   source: { scale?: number; offset?: number; values?: Record<string, string> },
 ): Found | undefined {
   if (isTextSignal(head.signal)) {
-    const values = source.values ?? {};
-    const out = new Array<string | null>(t.length);
-    let samples = 0;
-    // A gear or turn signal takes a few values over many samples: the last one's mapping is kept, and
-    // the raw value's text is made only when it changes (a string per sample was most of this loop).
-    let lastValue = NaN;
-    let lastLabel: string | null | undefined;
-    let lastMapped: string | null = null;
-    for (let i = 0; i < t.length; i++) {
-      const value = v[i] as number;
-      const given = labelAt(text, i);
-      if (!(value === lastValue || (value !== value && lastValue !== lastValue)) || given !== lastLabel) {
-        const raw = Number.isNaN(value) ? null : String(value);
-        const label = given ?? raw;
-        lastMapped =
-          label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
-        lastValue = value;
-        lastLabel = given;
-      }
-      out[i] = lastMapped;
-      if (lastMapped !== null) samples++;
-    }
-    if (samples === 0) return undefined;
+    const coded = mapLabels(v, text, source.values ?? {});
+    if (!coded) return undefined;
     return {
       source: head.source,
-      series: { ...head, t, v: new Float64Array(t.length).fill(NaN), text: out },
-      samples,
+      series: { ...head, t, v: new Float64Array(t.length).fill(NaN), text: coded.column },
+      samples: coded.samples,
     };
   }
   const scale = source.scale ?? 1;
@@ -643,6 +621,48 @@ function convert(
   }
   if (samples === 0) return undefined;
   return { source: head.source, series: { ...head, t, v }, samples };
+}
+
+/**
+ * A text signal's samples as canonical labels: each sample's label (or its raw value as text) through
+ * `values`, as codes. A gear or turn signal takes a few values over many samples: a label is mapped when
+ * it changes, and no string is made per sample. Undefined when no sample has a label.
+ */
+function mapLabels(
+  v: Float64Array,
+  text: TextColumn | undefined,
+  values: Record<string, string>,
+): { column: TextColumn; samples: number } | undefined {
+  const names: string[] = [];
+  const codeOf = new Map<string, number>();
+  const codes = new Int32Array(v.length);
+  let samples = 0;
+  let lastValue = NaN;
+  let lastGiven = -2;
+  let lastCode = -1;
+  for (let i = 0; i < v.length; i++) {
+    const value = v[i] as number;
+    const given = text ? (text.codes[i] as number) : -1;
+    if (!(value === lastValue || (value !== value && lastValue !== lastValue)) || given !== lastGiven) {
+      const raw = Number.isNaN(value) ? null : String(value);
+      const label = given >= 0 ? (text?.names[given] ?? null) : raw;
+      const mapped =
+        label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
+      if (mapped === null) lastCode = -1;
+      else {
+        lastCode = codeOf.get(mapped) ?? names.length;
+        if (lastCode === names.length) {
+          names.push(mapped);
+          codeOf.set(mapped, lastCode);
+        }
+      }
+      lastValue = value;
+      lastGiven = given;
+    }
+    codes[i] = lastCode;
+    if (lastCode >= 0) samples++;
+  }
+  return samples === 0 ? undefined : { column: { codes, names }, samples };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -798,7 +818,7 @@ function motionSeries(
 interface TopicColumns {
   t: BigInt64Array;
   numbers: Map<string, Float64Array>;
-  texts: Map<string, SampleLabels | undefined>;
+  texts: Map<string, TextColumn | undefined>;
 }
 
 async function readTopicColumns(

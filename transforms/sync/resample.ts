@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { LITTLE_ENDIAN, int64Halves, setInt64Sum } from '../../core/int64.js';
+import type { TextColumn } from '../timeline.js';
 import type { TickGrid } from './tickGrid.js';
 
 /**
@@ -146,21 +147,26 @@ export function resampleNumeric(
   return out;
 }
 
-/** Resamples text samples onto `grid` with a `previous` or `nearest` policy. */
+/** Resamples text samples onto `grid` with a `previous` or `nearest` policy (codes: same names). */
 export function resampleText(
   t: BigInt64Array,
-  text: readonly (string | null)[],
+  text: TextColumn,
   grid: TickGrid,
   policy: ResamplePolicy,
-): (string | null)[] {
-  checkLengths(t.length, text.length);
+): TextColumn {
+  checkLengths(t.length, text.codes.length);
   if (policy.kind === 'linear') throw new UsageError('text signals cannot be resampled with linear');
   const { rel, order } = sortSamples(t, grid.origin);
   const picks = pickSamples(rel, grid, policy.kind, stalenessOf(policy));
-  const out = new Array<string | null>(grid.count);
+  return { codes: pickCodes(text.codes, picks, order), names: text.names };
+}
+
+/** Per tick, the code of the picked sample (`order` maps time order to input order), -1 where none. */
+function pickCodes(codes: Int32Array, picks: Int32Array, order: Int32Array | undefined): Int32Array {
+  const out = new Int32Array(picks.length);
   for (let k = 0; k < out.length; k++) {
     const pick = picks[k] as number;
-    out[k] = pick < 0 ? null : (text[order ? (order[pick] as number) : pick] ?? null);
+    out[k] = pick < 0 ? -1 : (codes[order ? (order[pick] as number) : pick] as number);
   }
   return out;
 }

@@ -1,17 +1,5 @@
 import { InternalError } from '../../core/errors.js';
-
-/** Text values of samples as codes into a table of distinct strings (-1: null): no JS array per sample. */
-export interface SampleLabels {
-  codes: Int32Array;
-  names: readonly string[];
-}
-
-/** The text of sample `i`, or null. */
-export function labelAt(labels: SampleLabels | undefined, i: number): string | null {
-  if (!labels) return null;
-  const code = labels.codes[i] as number;
-  return code < 0 ? null : (labels.names[code] ?? null);
-}
+import type { TextColumn } from '../timeline.js';
 
 /**
  * A growable buffer of samples (time, value, optional text) for collecting one source's rows while
@@ -108,7 +96,7 @@ export class SampleBuffer {
    * buffer's own arrays (views: no copy, and pages past the length were never touched); later calls copy,
    * so callers may change what they get.
    */
-  take(): { t: BigInt64Array; v: Float64Array; text: SampleLabels | undefined } {
+  take(): { t: BigInt64Array; v: Float64Array; text: TextColumn | undefined } {
     const copy = this.taken;
     this.taken = true;
     const codes = this.codes;

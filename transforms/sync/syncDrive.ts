@@ -4,7 +4,7 @@
  */
 import type { ObjectStore } from '../../catalog/objectStore.js';
 import { isoString } from '../../core/time.js';
-import type { CanonicalSignal, SignalSeries, Timeline } from '../timeline.js';
+import type { CanonicalSignal, SignalSeries, TextColumn, Timeline } from '../timeline.js';
 import { NUMERIC_SIGNAL_NAMES, TEXT_SIGNAL_NAMES } from '../timeline.js';
 import { buildTimeline } from './buildTimeline.js';
 import { estimateClockOffset, shiftTimes } from './clockOffset.js';
@@ -120,9 +120,10 @@ function countNumbers(values: Float64Array): number {
   return n;
 }
 
-/** Values that are not null. */
-function countTexts(values: readonly (string | null)[]): number {
+/** Ticks with a label. */
+function countTexts(values: TextColumn): number {
+  const codes = values.codes;
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== null) n++;
+  for (let i = 0; i < codes.length; i++) if ((codes[i] as number) >= 0) n++;
   return n;
 }

@@ -20,7 +20,7 @@ import {
   timestamp,
 } from '../../catalog/tables.js';
 import { NUMERIC_SIGNALS, NUMERIC_SIGNAL_NAMES, TEXT_SIGNALS, TEXT_SIGNAL_NAMES } from '../timeline.js';
-import type { NumericSignal, Timeline, TimelineEnrichment } from '../timeline.js';
+import type { NumericSignal, TextColumn, Timeline, TimelineEnrichment } from '../timeline.js';
 
 /** Units of the numeric signals, as the field metadata states them. */
 const SIGNAL_UNITS: Readonly<Record<NumericSignal, string | undefined>> = {
@@ -123,7 +123,11 @@ export function timelineToBatch(
   const batch: TimeseriesBatch = { t: whole ? timeline.t : timeline.t.subarray(start, end) };
   const numbers = (values: Float64Array): Float64Column =>
     nanToNull(whole ? values : values.subarray(start, end));
-  const texts = (values: readonly (string | null)[]): DictionaryColumn => dictionaryCoded(values, start, end);
+  // Codes as dictionary indices (-1 is NULL there too): no string per row for the writer to look up.
+  const texts = (values: TextColumn): DictionaryColumn => ({
+    indices: whole ? values.codes : values.codes.subarray(start, end),
+    dictionary: values.names,
+  });
   for (const signal of NUMERIC_SIGNAL_NAMES) {
     const values = timeline.numeric[signal];
     if (values) batch[signal] = numbers(values);
@@ -142,35 +146,6 @@ export function timelineToBatch(
     if (values) batch[key] = texts(values);
   }
   return batch;
-}
-
-/**
- * Rows `[start, end)` of a text signal as dictionary codes: a few distinct labels (gears, turn signals,
- * light) over many ticks. A slice of the strings would be a new array in the JS heap per slice, and the
- * writer would look each string up again.
- */
-function dictionaryCoded(values: readonly (string | null)[], start: number, end: number): DictionaryColumn {
-  const dictionary: string[] = [];
-  const lookup = new Map<string, number>();
-  const indices = new Int32Array(end - start);
-  let last: string | null | undefined;
-  let index = -1;
-  for (let i = start; i < end; i++) {
-    const text = values[i] ?? null;
-    if (text !== last) {
-      last = text;
-      if (text === null) index = -1;
-      else {
-        index = lookup.get(text) ?? dictionary.length;
-        if (index === dictionary.length) {
-          dictionary.push(text);
-          lookup.set(text, index);
-        }
-      }
-    }
-    indices[i - start] = index;
-  }
-  return { indices, dictionary };
 }
 
 /** The values as they are when none is NaN; else the same array with its NaN rows written as NULL (no copy). */

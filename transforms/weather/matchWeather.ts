@@ -3,7 +3,7 @@
  * weather the vehicle itself perceived (outside temperature, wipers).
  */
 import type { Reject } from '../../core/reject.js';
-import type { Timeline, TimelineEnrichment } from '../timeline.js';
+import { codeCounts, type TextColumn, type Timeline, type TimelineEnrichment } from '../timeline.js';
 import { WEATHER_CONDITIONS, type WeatherCondition } from './condition.js';
 import { haversineKm } from './haversineKm.js';
 import type { StationObservations, WeatherObservation, WeatherProvider } from './weatherProvider.js';
@@ -210,8 +210,9 @@ export async function enrichWeather(
     }
   }
 
+  const condition: TextColumn = { codes: new Int32Array(n).fill(-1), names: WEATHER_CONDITIONS };
   const enrichment: TimelineEnrichment = {
-    weather_condition: new Array<string | null>(n).fill(null),
+    weather_condition: condition,
     air_temp: new Float64Array(n).fill(Number.NaN),
     precipitation: new Float64Array(n).fill(Number.NaN),
     visibility: new Float64Array(n).fill(Number.NaN),
@@ -223,7 +224,8 @@ export async function enrichWeather(
     const observation = usable[s]?.observations[chosen[k] ?? -1];
     if (observation === undefined) continue;
     report.ticksWithWeather += 1;
-    (enrichment.weather_condition as (string | null)[])[k] = observation.condition;
+    condition.codes[k] =
+      observation.condition === null ? -1 : WEATHER_CONDITIONS.indexOf(observation.condition);
     (enrichment.air_temp as Float64Array)[k] = observation.tempC ?? Number.NaN;
     (enrichment.precipitation as Float64Array)[k] = observation.precipitationMmH ?? Number.NaN;
     (enrichment.visibility as Float64Array)[k] = observation.visibilityM ?? Number.NaN;
@@ -381,10 +383,13 @@ function mean(values: Float64Array | undefined): number | undefined {
 }
 
 /** The condition of most ticks that have one. */
-function dominantCondition(conditions: readonly (string | null)[] | undefined): WeatherCondition | undefined {
+function dominantCondition(conditions: TextColumn | undefined): WeatherCondition | undefined {
   if (conditions === undefined) return undefined;
+  const perCode = codeCounts(conditions);
   const counts = new Map<string, number>();
-  for (const c of conditions) if (c !== null) counts.set(c, (counts.get(c) ?? 0) + 1);
+  conditions.names.forEach((name, code) =>
+    counts.set(name, (counts.get(name) ?? 0) + (perCode[code] as number)),
+  );
   let best: WeatherCondition | undefined;
   let bestCount = 0;
   for (const condition of WEATHER_CONDITIONS) {

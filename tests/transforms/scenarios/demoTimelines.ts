@@ -7,7 +7,12 @@ import { parseDbc } from '../../../ingest/dbc/parseDbc.js';
 import type { DemoDrive } from '../../../ingest/demo/generateDemoDrive.js';
 import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
 import { DEFAULT_MAPPINGS } from '../../../transforms/sync/defaultMappings.js';
-import type { CanonicalSignal, SignalSeries, Timeline } from '../../../transforms/timeline.js';
+import {
+  textColumn,
+  type CanonicalSignal,
+  type SignalSeries,
+  type Timeline,
+} from '../../../transforms/timeline.js';
 
 interface Samples {
   t: bigint[];
@@ -59,10 +64,12 @@ export function demoSeries(drive: DemoDrive, options: { can?: boolean; gps?: boo
           v: Float64Array.from(s.v, (x) => x * scale + offset),
         };
         if (signal === 'gear' || signal === 'turn_signal')
-          series.text = s.label.map((l, i) => {
-            const text = l ?? String(s.v[i]);
-            return source.values?.[text] ?? text;
-          });
+          series.text = textColumn(
+            s.label.map((l, i) => {
+              const text = l ?? String(s.v[i]);
+              return source.values?.[text] ?? text;
+            }),
+          );
         out.push(series);
         break;
       }
@@ -122,8 +129,8 @@ export function stateTimeline(drive: DemoDrive, signals: readonly CanonicalSigna
   if (want.has('lat')) numeric.lat = col((k) => 48.0675 + (s(k).north / 6_378_137) * (180 / Math.PI));
   if (want.has('lon'))
     numeric.lon = col((k) => 11.5367 + (s(k).east / (6_378_137 * cosLat)) * (180 / Math.PI));
-  if (want.has('gear')) text.gear = states.map((x) => x.gear);
+  if (want.has('gear')) text.gear = textColumn(states.map((x) => x.gear));
   if (want.has('turn_signal'))
-    text.turn_signal = states.map((x) => ['off', 'left', 'right'][x.turnSignal] ?? null);
+    text.turn_signal = textColumn(states.map((x) => ['off', 'left', 'right'][x.turnSignal] ?? null));
   return { driveId: `demo-${drive.seed}`, vehicle: 'demo', hz: 10, t, numeric, text, enrichment: {} };
 }

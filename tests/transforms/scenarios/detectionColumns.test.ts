@@ -10,6 +10,7 @@ import { DETECTION_COLUMNS, detectScenarios } from '../../../transforms/scenario
 import {
   NUMERIC_SIGNAL_NAMES,
   TEXT_SIGNAL_NAMES,
+  textColumn,
   type Timeline,
   type TimelineColumn,
   type TimelineEnrichment,
@@ -32,8 +33,8 @@ function everyColumn(): Timeline {
   const n = timeline.t.length;
   const wave = (scale: number) => Float64Array.from({ length: n }, (_, i) => scale * Math.sin(i / 50));
   for (const name of NUMERIC_SIGNAL_NAMES) timeline.numeric[name] ??= wave(1);
-  for (const name of TEXT_SIGNAL_NAMES) timeline.text[name] ??= new Array<string | null>(n).fill('off');
-  const half = (a: string, b: string) => Array.from({ length: n }, (_, i) => (i < n / 2 ? a : b));
+  for (const name of TEXT_SIGNAL_NAMES) timeline.text[name] ??= textColumn(new Array<string>(n).fill('off'));
+  const half = (a: string, b: string) => textColumn(Array.from({ length: n }, (_, i) => (i < n / 2 ? a : b)));
   timeline.enrichment = {
     sun_elevation: wave(30),
     light: half('day', 'night'),

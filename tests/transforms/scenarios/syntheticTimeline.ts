@@ -2,11 +2,12 @@
  * Test helper: timelines made from per-tick functions of time, for detectors the demo drive never
  * exercises (U-turns, reversing, stop-and-go, night, weather).
  */
-import type {
-  NumericSignal,
-  TextSignal,
-  Timeline,
-  TimelineEnrichment,
+import {
+  textColumn,
+  type NumericSignal,
+  type TextSignal,
+  type Timeline,
+  type TimelineEnrichment,
 } from '../../../transforms/timeline.js';
 
 export const T0 = 1_718_000_000_000_000_000n;
@@ -28,12 +29,12 @@ export function syntheticTimeline(seconds: number, signals: SyntheticSignals, hz
     numeric[name as NumericSignal] = Float64Array.from({ length: n }, (_, k) => f(at(k)));
   const text: Timeline['text'] = {};
   for (const [name, f] of Object.entries(signals.text ?? {}))
-    text[name as TextSignal] = Array.from({ length: n }, (_, k) => f(at(k)));
+    text[name as TextSignal] = textColumn(Array.from({ length: n }, (_, k) => f(at(k))));
   const enrichment: TimelineEnrichment = {};
   const { light, weather_condition, precipitation, air_temp } = signals;
-  if (light) enrichment.light = Array.from({ length: n }, (_, k) => light(at(k)));
+  if (light) enrichment.light = textColumn(Array.from({ length: n }, (_, k) => light(at(k))));
   if (weather_condition)
-    enrichment.weather_condition = Array.from({ length: n }, (_, k) => weather_condition(at(k)));
+    enrichment.weather_condition = textColumn(Array.from({ length: n }, (_, k) => weather_condition(at(k))));
   if (precipitation)
     enrichment.precipitation = Float64Array.from({ length: n }, (_, k) => precipitation(at(k)));
   if (air_temp) enrichment.air_temp = Float64Array.from({ length: n }, (_, k) => air_temp(at(k)));

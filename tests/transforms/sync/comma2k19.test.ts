@@ -11,6 +11,7 @@ import { parseDecimalSecondsNs } from '../../../core/time.js';
 import { ingestPaths } from '../../../ingest/ingestPaths.js';
 import { syncDrive } from '../../../transforms/sync/syncDrive.js';
 import type { SyncResult } from '../../../transforms/sync/syncDrive.js';
+import { textValues } from '../../../transforms/timeline.js';
 
 const DRIVE = resolve('../shared/data/drives/comma2k19/derived');
 const DBC = resolve('../shared/data/dbc/opendbc/toyota_new_mc_pt.dbc');
@@ -100,7 +101,7 @@ describe('syncDrive on the comma2k19 RAV4 minute', () => {
     });
     expect(result.missing).toEqual(['outside_temp']);
     expect(result.timeline.t.length).toBe(601);
-    expect(new Set(result.timeline.text.gear)).toEqual(new Set(['D', null]));
+    expect(new Set(textValues(result.timeline.text.gear!))).toEqual(new Set(['D', null]));
   });
 
   it("reproduces comma's speed at every tick", async () => {

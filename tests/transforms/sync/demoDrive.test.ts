@@ -16,7 +16,7 @@ import { parseSyncConfig } from '../../../transforms/sync/signalMapping.js';
 import { syncDrive } from '../../../transforms/sync/syncDrive.js';
 import type { SyncResult } from '../../../transforms/sync/syncDrive.js';
 import { writeTimeline } from '../../../transforms/sync/writeTimeline.js';
-import type { Timeline } from '../../../transforms/timeline.js';
+import { textValues, type Timeline } from '../../../transforms/timeline.js';
 import { openDuck, sqlString } from '../../catalog/duckdb.js';
 
 // Where the demo generator places the drive (generateDemoDrive.ts: ORIGIN, EARTH_RADIUS).
@@ -205,8 +205,8 @@ describe('syncDrive on the demo drive (CAN + NMEA)', () => {
     });
     expect(turning).toBeGreaterThan(50);
     expect(agree / turning).toBeGreaterThan(0.99);
-    const gear = result.timeline.text.gear!;
-    const turn = result.timeline.text.turn_signal!;
+    const gear = textValues(result.timeline.text.gear!);
+    const turn = textValues(result.timeline.text.turn_signal!);
     const brake = result.timeline.numeric.brake!;
     let gearOk = 0;
     let turnOk = 0;

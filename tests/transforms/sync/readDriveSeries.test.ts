@@ -17,6 +17,7 @@ import type { TableDef } from '../../../catalog/tables.js';
 import { CAN_SIGNALS, EGO_MOTION, GPS, PARTITION_KEYS, column, driveId, t } from '../../../catalog/tables.js';
 import { readDriveSeries, type SignalMappings } from '../../../transforms/sync/readDriveSeries.js';
 import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
+import { textValues } from '../../../transforms/timeline.js';
 import { tempLake } from '../../catalog/tempLake.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -81,7 +82,7 @@ describe('readDriveSeries', () => {
     // COARSE at 0, 10, 20; FINE at 0 and 5: only the frame at 0 has both.
     expect([...(bySignal.steering_angle?.t ?? [])]).toEqual([ms(0)]);
     expect(bySignal.steering_angle?.v[0]).toBeCloseTo(1.6, 12);
-    expect(bySignal.gear?.text).toEqual(['D', 'P']);
+    expect(textValues(bySignal.gear!.text!)).toEqual(['D', 'P']);
     expect(drive.missing).toEqual(['yaw_rate']);
     expect(drive.choices.find((c) => c.signal === 'speed')).toMatchObject({ samples: 3, alsoPresent: [] });
 
@@ -129,7 +130,7 @@ describe('readDriveSeries', () => {
     expect([...(bySignal.heading?.v ?? [])]).toEqual([NaN, 0.5, 1]);
     expect([...(bySignal.lat?.v ?? [])]).toEqual([48, 48.0001, NaN]);
     expect([...(bySignal.throttle?.v ?? [])]).toEqual([0.5, NaN]);
-    expect(bySignal.gear?.text).toEqual(['D', 'R']);
+    expect(textValues(bySignal.gear!.text!)).toEqual(['D', 'R']);
     expect(drive.missing).toEqual(['brake']);
   });
 
@@ -316,7 +317,7 @@ describe('readDriveSeries', () => {
       },
     });
     // 3 has no mapping: kept as its text; a NaN value (no value) is a null.
-    expect(drive.series[0]?.text).toEqual(['P', 'P', 'D', 'S', null, 'D', '3']);
+    expect(textValues(drive.series[0]!.text!)).toEqual(['P', 'P', 'D', 'S', null, 'D', '3']);
     expect(drive.choices[0]?.samples).toBe(6);
   });
 });

@@ -3,7 +3,7 @@ import { int64Bounds } from '../../../core/int64.js';
 import { buildTimeline } from '../../../transforms/sync/buildTimeline.js';
 import { absoluteNs, relativeNs, resampleNumeric, resampleText } from '../../../transforms/sync/resample.js';
 import { tickGrid, tickTimes } from '../../../transforms/sync/tickGrid.js';
-import type { SignalSeries } from '../../../transforms/timeline.js';
+import { textColumn, textValues, type SignalSeries } from '../../../transforms/timeline.js';
 
 const S = 1_000_000_000n;
 const T0 = 1_700_000_000n * S; // a whole second: ticks at 10 Hz fall on T0 + k * 100 ms
@@ -116,11 +116,22 @@ describe('resampleNumeric', () => {
 describe('resampleText', () => {
   it('holds labels with staleness and rejects linear', () => {
     const t = times(0, 150);
-    const out = resampleText(t, ['P', 'D'], grid10(0, 500), { kind: 'previous', maxStalenessS: 0.2 });
-    expect(out).toEqual(['P', 'P', 'D', 'D', null, null]);
-    expect(() => resampleText(t, ['P', 'D'], grid10(0, 500), { kind: 'linear', maxStalenessS: 1 })).toThrow(
+    const labels = textColumn(['P', 'D']);
+    const out = resampleText(t, labels, grid10(0, 500), { kind: 'previous', maxStalenessS: 0.2 });
+    expect(textValues(out)).toEqual(['P', 'P', 'D', 'D', null, null]);
+    expect(out.names).toBe(labels.names);
+    expect(() => resampleText(t, labels, grid10(0, 500), { kind: 'linear', maxStalenessS: 1 })).toThrow(
       /linear/,
     );
+  });
+
+  it('takes samples out of time order by their times', () => {
+    const t = times(150, 0);
+    const out = resampleText(t, textColumn(['D', 'P']), grid10(0, 300), {
+      kind: 'previous',
+      maxStalenessS: 0.2,
+    });
+    expect(textValues(out)).toEqual(['P', 'P', 'D', 'D']);
   });
 });
 
@@ -129,7 +140,9 @@ describe('buildTimeline', () => {
     const series: SignalSeries[] = [
       { signal: 'speed', source: 'can', t: times(0, 100, 200), v: Float64Array.of(1, 1, 1) },
       { signal: 'speed', source: 'gps', t: times(0, 1_000), v: Float64Array.of(2, 2) },
-      { signal: 'gear', source: 'can', t: times(50), v: Float64Array.of(NaN), text: ['D'] },
+      { signal: 'gear', source: 'can', t: times(50), v: Float64Array.of(NaN), text: textColumn(['D']) },
+      // A second source of gear fills the first one's gaps, its labels joined into one table.
+      { signal: 'gear', source: 'gps', t: times(300), v: Float64Array.of(NaN), text: textColumn(['R']) },
     ];
     const timeline = buildTimeline(series, {
       driveId: 'd',
@@ -143,7 +156,8 @@ describe('buildTimeline', () => {
     expect(timeline.t.length).toBe(11);
     expect(timeline.t[0]).toBe(T0);
     expect([...(timeline.numeric.speed ?? [])]).toEqual([1, 1, 1, 1, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
-    expect(timeline.text.gear?.slice(0, 3)).toEqual(['D', 'D', null]);
+    expect(textValues(timeline.text.gear!).slice(0, 6)).toEqual(['D', 'D', 'R', 'R', 'R', null]);
+    expect(timeline.text.gear?.names).toEqual(['D', 'R']);
     expect(timeline.numeric.yaw_rate).toBeUndefined();
   });
 });

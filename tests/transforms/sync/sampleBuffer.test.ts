@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { InternalError } from '../../../core/errors.js';
-import { labelAt, SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
+import { SampleBuffer } from '../../../transforms/sync/sampleBuffer.js';
+import { textAt } from '../../../transforms/timeline.js';
 
 describe('SampleBuffer', () => {
   test('grows past its first capacity and keeps every sample in order', () => {
@@ -10,8 +11,8 @@ describe('SampleBuffer', () => {
     expect(t).toHaveLength(1000);
     expect(t[999]).toBe(9990n);
     expect(v[999]).toBe(499.5);
-    expect(labelAt(text, 999)).toBe('x');
-    expect(labelAt(text, 998)).toBeNull();
+    expect(textAt(text, 999)).toBe('x');
+    expect(textAt(text, 998)).toBeNull();
     expect(text?.names).toEqual(['x']);
   });
 
@@ -24,8 +25,8 @@ describe('SampleBuffer', () => {
     expect(v).toHaveLength(n);
     expect(t.every((x, i) => x === BigInt(i))).toBe(true);
     expect(v.every((x, i) => x === i * 0.5)).toBe(true);
-    expect(labelAt(text, n - 1)).toBe('last');
-    expect(labelAt(text, n - 2)).toBeNull();
+    expect(textAt(text, n - 1)).toBe('last');
+    expect(textAt(text, n - 2)).toBeNull();
     expect(buffer.take().v[n - 1]).toBe((n - 1) * 0.5);
   });
 
@@ -63,7 +64,7 @@ describe('SampleBuffer', () => {
         expected.filter((_, i) => (times[i] as bigint) * BigInt(scale) < limit),
       );
       expect([...v]).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(labelAt(text, 6)).toBe('r6');
+      expect(textAt(text, 6)).toBe('r6');
     }
   });
 
@@ -73,13 +74,13 @@ describe('SampleBuffer', () => {
     const { text } = buffer.take();
     expect(text?.codes).toHaveLength(300);
     expect(text?.names).toEqual(['D', 'R']);
-    expect([...Array(300).keys()].map((i) => labelAt(text, i))).toEqual(
+    expect([...Array(300).keys()].map((i) => textAt(text, i))).toEqual(
       [...Array(300).keys()].map((i) => (i < 290 ? null : i % 2 === 0 ? 'D' : 'R')),
     );
     const plain = new SampleBuffer();
     plain.push(1n, 1, null);
     expect(plain.take().text).toBeUndefined();
-    expect(labelAt(undefined, 0)).toBeNull();
+    expect(textAt(undefined, 0)).toBeNull();
   });
 
   test('later takes copy the codes too', () => {
@@ -88,7 +89,7 @@ describe('SampleBuffer', () => {
     const first = buffer.take();
     const second = buffer.take();
     (first.text as { codes: Int32Array }).codes[0] = -1;
-    expect(labelAt(second.text, 0)).toBe('P');
+    expect(textAt(second.text, 0)).toBe('P');
   });
 
   test('reserve grows once and keeps the samples', () => {

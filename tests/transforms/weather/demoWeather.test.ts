@@ -8,7 +8,7 @@ import {
   DEMO_WEATHER_STATION,
 } from '../../../ingest/demo/demoWeather.js';
 import { generateDemoDrive, type DemoDrive } from '../../../ingest/demo/generateDemoDrive.js';
-import type { Timeline } from '../../../transforms/timeline.js';
+import { textValues, type Timeline } from '../../../transforms/timeline.js';
 import { conditionFromIsd, conditionFromMetar } from '../../../transforms/weather/condition.js';
 import { parseIsdLine, type IsdRecord } from '../../../transforms/weather/isd.js';
 import { enrichWeather } from '../../../transforms/weather/matchWeather.js';
@@ -135,7 +135,7 @@ describe('weather enrichment of a demo drive, end to end', () => {
     expect(result.report.distanceKm).toBeGreaterThan(1);
     expect(result.report.distanceKm).toBeLessThan(6);
     const condition = demoWeatherCondition(seed);
-    expect(result.enrichment.weather_condition?.every((c) => c === condition)).toBe(true);
+    expect(textValues(result.enrichment.weather_condition!).every((c) => c === condition)).toBe(true);
     expect(result.disagreement).toBeUndefined();
     expect(result.summary).toMatch(
       new RegExp(`^${condition}, \\d+\\.\\d °C \\(999999-99999, \\d\\.\\d km\\)$`),

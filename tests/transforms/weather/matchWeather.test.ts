@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Timeline } from '../../../transforms/timeline.js';
+import { textAt, textValues, type Timeline } from '../../../transforms/timeline.js';
 import type { WeatherCondition } from '../../../transforms/weather/condition.js';
 import { haversineKm } from '../../../transforms/weather/haversineKm.js';
 import { enrichWeather } from '../../../transforms/weather/matchWeather.js';
@@ -114,7 +114,7 @@ describe('enrichWeather', () => {
     // The radius reaches 60 km beyond the farthest fix (24 km from the mean position) plus 1 km.
     expect(query.radiusKm).toBeCloseTo(85, 0);
 
-    const conditions = result.enrichment.weather_condition ?? [];
+    const conditions = textValues(result.enrichment.weather_condition!);
     const at = (iso: string): number => Number((ns(iso) - ns('2024-06-15T08:10:00Z')) / 1_000_000_000n);
     // Ticks take the report nearest in time: 07:50 until 08:20 (a tie keeps the earlier), 08:50 until 09:20.
     expect(conditions[at('2024-06-15T08:10:00Z')]).toBe('cloudy');
@@ -181,7 +181,7 @@ describe('enrichWeather', () => {
     const wide = await enrichWeather(drive, provider, { maxOffsetMinutes: 120 });
     expect(wide.report).toMatchObject({ status: 'matched', observationsUsed: 1 });
     expect(wide.rows[0]?.offsetS).toBe(-5400);
-    expect(wide.enrichment.weather_condition?.every((c) => c === 'fog')).toBe(true);
+    expect(textValues(wide.enrichment.weather_condition!).every((c) => c === 'fog')).toBe(true);
   });
 
   it('says no observation is in the window when the station has some, just not near the drive', async () => {
@@ -206,8 +206,8 @@ describe('enrichWeather', () => {
     // 08:00 .. 08:50: NEAR's 07:30 report serves ticks up to 08:30; FARTHER's 08:40 the rest.
     const result = await enrichWeather(timeline({ start: '2024-06-15T08:00:00Z', seconds: 3000 }), provider);
     expect(result.rows.map((r) => r.station)).toEqual(['NEAR', 'FARTHER']);
-    expect(result.enrichment.weather_condition?.[0]).toBe('clear');
-    expect(result.enrichment.weather_condition?.[3000]).toBe('rain');
+    expect(textAt(result.enrichment.weather_condition, 0)).toBe('clear');
+    expect(textAt(result.enrichment.weather_condition, 3000)).toBe('rain');
     expect(result.report).toMatchObject({ status: 'matched', station: 'NEAR', ticksWithWeather: 3001 });
   });
 
