@@ -13,7 +13,10 @@ import { LITTLE_ENDIAN } from '../core/int64.js';
 import { TIMESERIES } from './sync/timeseriesTable.js';
 import {
   hasText,
+  LabelCodes,
+  NUMERIC_ENRICHMENT_NAMES,
   NUMERIC_SIGNAL_NAMES,
+  TEXT_ENRICHMENT_NAMES,
   TEXT_SIGNAL_NAMES,
   type NumericSignal,
   type TextColumn,
@@ -22,15 +25,6 @@ import {
   type TimelineColumn,
   type TimelineEnrichment,
 } from './timeline.js';
-
-const NUMERIC_ENRICHMENT = [
-  'sun_elevation',
-  'air_temp',
-  'precipitation',
-  'visibility',
-  'wind_speed',
-] as const;
-const TEXT_ENRICHMENT = ['light', 'weather_condition'] as const;
 
 export interface ReadTimelineOptions {
   /**
@@ -51,8 +45,8 @@ export async function readTimeline(
   const pick = (names: readonly string[]) => (wanted ? names.filter((name) => wanted.has(name)) : names);
   const collected = new TimelineColumns(
     store.uriOf(TIMESERIES.name),
-    pick([...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT]),
-    pick([...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT]),
+    pick([...NUMERIC_SIGNAL_NAMES, ...NUMERIC_ENRICHMENT_NAMES]),
+    pick([...TEXT_SIGNAL_NAMES, ...TEXT_ENRICHMENT_NAMES]),
   );
   // Each part's bytes are fetched while the part before is decoded.
   const fetch = (index: number): Promise<Uint8Array> | undefined => {
@@ -107,33 +101,22 @@ export async function readTimeline(
     if (values) text[signal] = values;
   }
   const enrichment: TimelineEnrichment = {};
-  for (const key of NUMERIC_ENRICHMENT) {
+  for (const key of NUMERIC_ENRICHMENT_NAMES) {
     const values = collected.numbers(key);
     if (values) enrichment[key] = values;
   }
-  for (const key of TEXT_ENRICHMENT) {
+  for (const key of TEXT_ENRICHMENT_NAMES) {
     const values = collected.labels(key);
     if (values) enrichment[key] = values;
   }
   return { driveId, vehicle, hz: tickRate(t), t, numeric, text, enrichment };
 }
 
-/** A text column being read: codes per row (-1 for NULL) into `names`. */
-class LabelColumn {
-  readonly names: string[] = [];
-  private readonly codeOf = new Map<string, number>();
-  constructor(public codes: Int32Array) {}
-
-  /** The code of `text`, made at its first appearance. */
-  readonly code = (text: string): number => {
-    let code = this.codeOf.get(text);
-    if (code === undefined) {
-      code = this.names.length;
-      this.names.push(text);
-      this.codeOf.set(text, code);
-    }
-    return code;
-  };
+/** A text column being read: codes per row (-1 for NULL) into its labels. */
+class LabelColumn extends LabelCodes {
+  constructor(public codes: Int32Array) {
+    super();
+  }
 }
 
 /**

@@ -57,26 +57,30 @@ export function textAt(column: TextColumn | undefined, i: number): string | null
   return code < 0 ? null : (column.names[code] ?? null);
 }
 
+/** A growing table of labels: each label gets the next code at its first appearance. */
+export class LabelCodes {
+  readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
+
+  /** The code of `text`, given now if it has none. */
+  readonly code = (text: string): number => {
+    let code = this.byName.get(text);
+    if (code === undefined) {
+      code = this.names.length;
+      this.names.push(text);
+      this.byName.set(text, code);
+    }
+    return code;
+  };
+}
+
 /** Codes `values` (null or undefined: no value). */
 export function textColumn(values: readonly (string | null | undefined)[]): TextColumn {
-  const names: string[] = [];
-  const codeOf = new Map<string, number>();
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const text = values[i];
-    if (text === null || text === undefined) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = codeOf.get(text);
-    if (code === undefined) {
-      code = names.length;
-      names.push(text);
-      codeOf.set(text, code);
-    }
-    codes[i] = code;
-  }
-  return { codes, names };
+  const labels = new LabelCodes();
+  const codes = Int32Array.from(values, (text) =>
+    text === null || text === undefined ? -1 : labels.code(text),
+  );
+  return { codes, names: labels.names };
 }
 
 /** The labels of a column, one per tick (null: no value): for tests and reports, not hot paths. */
@@ -108,6 +112,18 @@ export function codeOf(column: TextColumn, name: string): number {
 }
 
 /** Enrichment columns that transforms after time sync add per tick. */
+export const NUMERIC_ENRICHMENT_NAMES = [
+  'sun_elevation',
+  'air_temp',
+  'precipitation',
+  'visibility',
+  'wind_speed',
+] as const satisfies readonly (keyof TimelineEnrichment)[];
+export const TEXT_ENRICHMENT_NAMES = [
+  'light',
+  'weather_condition',
+] as const satisfies readonly (keyof TimelineEnrichment)[];
+
 export interface TimelineEnrichment {
   /** Sun elevation above the horizon at the tick's position and time, degrees (NaN without a position). */
   sun_elevation?: Float64Array;

@@ -14,7 +14,7 @@ import { listTableParts, readDriveTable, scanPart } from '../../catalog/readTabl
 import { CAN_SIGNALS } from '../../catalog/tables.js';
 import { DecodeError, InternalError } from '../../core/errors.js';
 import type { CanonicalSignal, SignalSeries, TextColumn } from '../timeline.js';
-import { NUMERIC_SIGNAL_NAMES, TEXT_SIGNAL_NAMES } from '../timeline.js';
+import { LabelCodes, NUMERIC_SIGNAL_NAMES, TEXT_SIGNAL_NAMES } from '../timeline.js';
 import { DEFAULT_MAPPINGS } from './defaultMappings.js';
 import { SampleBuffer } from './sampleBuffer.js';
 import { describeSource, isTextSignal } from './signalMapping.js';
@@ -633,8 +633,7 @@ function mapLabels(
   text: TextColumn | undefined,
   values: Record<string, string>,
 ): { column: TextColumn; samples: number } | undefined {
-  const names: string[] = [];
-  const codeOf = new Map<string, number>();
+  const labels = new LabelCodes();
   const codes = new Int32Array(v.length);
   let samples = 0;
   let lastValue = NaN;
@@ -648,21 +647,14 @@ function mapLabels(
       const label = given >= 0 ? (text?.names[given] ?? null) : raw;
       const mapped =
         label === null ? null : (values[label] ?? (raw !== null ? values[raw] : undefined) ?? label);
-      if (mapped === null) lastCode = -1;
-      else {
-        lastCode = codeOf.get(mapped) ?? names.length;
-        if (lastCode === names.length) {
-          names.push(mapped);
-          codeOf.set(mapped, lastCode);
-        }
-      }
+      lastCode = mapped === null ? -1 : labels.code(mapped);
       lastValue = value;
       lastGiven = given;
     }
     codes[i] = lastCode;
     if (lastCode >= 0) samples++;
   }
-  return samples === 0 ? undefined : { column: { codes, names }, samples };
+  return samples === 0 ? undefined : { column: { codes, names: labels.names }, samples };
 }
 
 // ---------------------------------------------------------------------------------------------------------

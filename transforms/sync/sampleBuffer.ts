@@ -1,5 +1,5 @@
 import { InternalError } from '../../core/errors.js';
-import type { TextColumn } from '../timeline.js';
+import { LabelCodes, type TextColumn } from '../timeline.js';
 
 /**
  * A growable buffer of samples (time, value, optional text) for collecting one source's rows while
@@ -12,8 +12,7 @@ export class SampleBuffer {
   private values = new Float64Array(256);
   /** Per sample, the code of its text (-1 for null); made at the first text pushed. */
   private codes: Int32Array | undefined;
-  private readonly names: string[] = [];
-  private readonly codeOf = new Map<string, number>();
+  private readonly labels = new LabelCodes();
   /** The last text coded and its code: a label repeats over many samples. */
   private lastText: string | null = null;
   private lastCode = -1;
@@ -65,14 +64,8 @@ export class SampleBuffer {
     }
     if (!this.codes) this.codes = new Int32Array(this.times.length).fill(-1, 0, this.length);
     if (text !== this.lastText) {
-      let code = this.codeOf.get(text);
-      if (code === undefined) {
-        code = this.names.length;
-        this.names.push(text);
-        this.codeOf.set(text, code);
-      }
       this.lastText = text;
-      this.lastCode = code;
+      this.lastCode = this.labels.code(text);
     }
     this.codes[this.length] = this.lastCode;
   }
@@ -106,7 +99,7 @@ export class SampleBuffer {
       text: codes
         ? {
             codes: copy ? codes.slice(0, this.length) : codes.subarray(0, this.length),
-            names: this.names.slice(),
+            names: this.labels.names.slice(),
           }
         : undefined,
     };

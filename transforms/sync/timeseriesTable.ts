@@ -19,8 +19,18 @@ import {
   timeSeriesEncodings,
   timestamp,
 } from '../../catalog/tables.js';
-import { NUMERIC_SIGNALS, NUMERIC_SIGNAL_NAMES, TEXT_SIGNALS, TEXT_SIGNAL_NAMES } from '../timeline.js';
-import type { NumericSignal, TextColumn, Timeline, TimelineEnrichment } from '../timeline.js';
+import {
+  NUMERIC_ENRICHMENT_NAMES,
+  NUMERIC_SIGNALS,
+  NUMERIC_SIGNAL_NAMES,
+  TEXT_ENRICHMENT_NAMES,
+  TEXT_SIGNALS,
+  TEXT_SIGNAL_NAMES,
+  type NumericSignal,
+  type TextColumn,
+  type Timeline,
+  type TimelineEnrichment,
+} from '../timeline.js';
 
 /** Units of the numeric signals, as the field metadata states them. */
 const SIGNAL_UNITS: Readonly<Record<NumericSignal, string | undefined>> = {
@@ -39,8 +49,8 @@ const SIGNAL_UNITS: Readonly<Record<NumericSignal, string | undefined>> = {
   wiper: undefined,
 };
 
-type NumericEnrichment = 'sun_elevation' | 'air_temp' | 'precipitation' | 'visibility' | 'wind_speed';
-type TextEnrichment = 'light' | 'weather_condition';
+type NumericEnrichment = (typeof NUMERIC_ENRICHMENT_NAMES)[number];
+type TextEnrichment = (typeof TEXT_ENRICHMENT_NAMES)[number];
 
 const NUMERIC_ENRICHMENT: Readonly<Record<NumericEnrichment, { doc: string; unit: string }>> = {
   sun_elevation: {
@@ -58,9 +68,6 @@ const TEXT_ENRICHMENT: Readonly<Record<TextEnrichment, string>> = {
   weather_condition:
     "Observed weather: 'clear', 'cloudy', 'rain', 'snow', 'fog' or 'thunderstorm'; null when unknown.",
 };
-
-const NUMERIC_ENRICHMENT_NAMES = Object.keys(NUMERIC_ENRICHMENT) as NumericEnrichment[];
-const TEXT_ENRICHMENT_NAMES = Object.keys(TEXT_ENRICHMENT) as TextEnrichment[];
 
 /** Column shapes of `timeseries` rows. `drive_id` is filled in by the writer. */
 export type TimeseriesBatch = { t: TimestampColumn } & Partial<

@@ -8,24 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { generateDemoDrive } from '../../../ingest/demo/generateDemoDrive.js';
 import { DETECTION_COLUMNS, detectScenarios } from '../../../transforms/scenarios/detectScenarios.js';
 import {
+  NUMERIC_ENRICHMENT_NAMES,
   NUMERIC_SIGNAL_NAMES,
+  TEXT_ENRICHMENT_NAMES,
   TEXT_SIGNAL_NAMES,
   textColumn,
   type Timeline,
   type TimelineColumn,
-  type TimelineEnrichment,
 } from '../../../transforms/timeline.js';
 import { demoTimeline } from './demoTimelines.js';
-
-const ENRICHMENT = [
-  'sun_elevation',
-  'light',
-  'weather_condition',
-  'air_temp',
-  'precipitation',
-  'visibility',
-  'wind_speed',
-] as const satisfies readonly (keyof TimelineEnrichment)[];
 
 /** The demo drive's timeline with every column: the signals it lacks and the enrichment made up. */
 function everyColumn(): Timeline {
@@ -86,7 +77,12 @@ function without(timeline: Timeline, column: TimelineColumn): Timeline {
 
 describe('DETECTION_COLUMNS', () => {
   const full = everyColumn();
-  const columns: TimelineColumn[] = [...NUMERIC_SIGNAL_NAMES, ...TEXT_SIGNAL_NAMES, ...ENRICHMENT];
+  const columns: TimelineColumn[] = [
+    ...NUMERIC_SIGNAL_NAMES,
+    ...TEXT_SIGNAL_NAMES,
+    ...NUMERIC_ENRICHMENT_NAMES,
+    ...TEXT_ENRICHMENT_NAMES,
+  ];
 
   it('holds every column detection reads, with every column there and with each one missing', () => {
     const read = new Set<string>();
