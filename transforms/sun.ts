@@ -169,12 +169,13 @@ export function lightFromElevation(elevation: number): Light | null {
 
 /** The light classes, in the order of their codes. */
 const LIGHTS: readonly Light[] = ['day', 'twilight', 'night'];
+const LIGHT_CODE: Readonly<Record<Light, number>> = { day: 0, twilight: 1, night: 2 };
 
-/** Per elevation, the code of `lightFromElevation`'s class in LIGHTS (-1 for NaN). */
+/** Per elevation, the code in LIGHTS of `lightFromElevation`'s class (-1 for NaN). */
 function lightCodes(elevation: Float64Array, out: Int32Array): void {
   for (let i = 0; i < elevation.length; i++) {
-    const e = elevation[i] as number;
-    out[i] = e !== e ? -1 : e > SUNRISE_ELEVATION ? 0 : e > CIVIL_TWILIGHT_ELEVATION ? 1 : 2;
+    const light = lightFromElevation(elevation[i] as number);
+    out[i] = light === null ? -1 : LIGHT_CODE[light];
   }
 }
 
