@@ -340,10 +340,11 @@ async function ingestInto(
         for (const w of file.warnings) warnings.push(`${input.uri}: ${w}`);
         // Measured signals (not bus logging) land in one topics_mdf_<group> table per channel group.
         for (const group of file.groups.filter((g) => !isCanFrameGroup(g) && !g.isVlsd && g.cycles > 0)) {
-          for await (const messages of mdfGroupMessages(file, group, input.uri)) {
-            report.records = (report.records ?? 0) + messages.length;
-            for (const m of messages) span.add(m.logTime);
-            await otherTopics.add(scrubTopic(messages));
+          for await (const batch of mdfGroupMessages(file, group, input.uri)) {
+            rejects.add(batch.rejects, report);
+            report.records = (report.records ?? 0) + batch.records.length;
+            for (const m of batch.records) span.add(m.logTime);
+            await otherTopics.add(scrubTopic(batch.records));
           }
         }
       } else if (input.format !== 'dbc') {
@@ -412,7 +413,8 @@ async function ingestInto(
     files,
     tables,
     rows: {
-      in: can.counts.frames + gpsCounts.fixes + rejects.total,
+      // Every record read (frames, fixes, bag/MCAP/MDF4 messages) and every one rejected.
+      in: reports.reduce((sum, r) => sum + (r.records ?? 0), 0) + rejects.total,
       out: files.reduce((a, f) => a + f.rows, 0),
       rejected: rejects.total,
       rejectedByReason: rejects.byReason,

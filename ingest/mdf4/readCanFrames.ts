@@ -3,6 +3,7 @@ import { type CanFrame, FD_DLC_TO_LENGTH, lengthToDlc } from '../can/frame.js';
 import { GroupDecoder, type MdfColumn } from './GroupDecoder.js';
 import type { MdfChannelGroup, MdfFile } from './model.js';
 import { readRecords } from './readRecords.js';
+import { recordTimeNs, timeReject } from './recordTime.js';
 
 /** ASAM MDF4 bus logging (ASAM MDF 4.1 "Bus Logging" associated standard): the CAN data frame group prefix. */
 const FRAME_TYPES = ['CAN_DataFrame', 'CAN_RemoteFrame'] as const;
@@ -83,6 +84,7 @@ function framesFrom(
   for (let i = 0; i < rows; i++) {
     const rawId = num(ids, i);
     const seconds = t[i]!;
+    const time = recordTimeNs(file, seconds);
     if (!Number.isFinite(rawId) || !Number.isFinite(seconds)) {
       rejects.push({
         uri: file.uri,
@@ -90,6 +92,10 @@ function framesFrom(
         reason: 'invalid_value',
         message: `${type} record ${i} of channel group 0x${group.offset.toString(16)} has an invalid ID or time stamp`,
       });
+      continue;
+    }
+    if (time === undefined) {
+      rejects.push(timeReject(file, group, i, seconds));
       continue;
     }
     // Vector-style logs flag extended ids in bit 31 of the ID when there is no IDE channel.
@@ -118,7 +124,7 @@ function framesFrom(
     if (!remote && wanted < data.length) data = data.subarray(0, wanted);
     const bus = buses ? String(num(buses, i)) : fallbackBus;
     const frame: CanFrame = {
-      t: file.startTimeNs + BigInt(Math.round(seconds * 1e9)),
+      t: time,
       bus,
       id,
       extended,

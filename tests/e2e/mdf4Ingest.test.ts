@@ -78,4 +78,25 @@ describe('ingest of a CANedge MDF4 bus log with its DBC', () => {
     );
     expect(row?.t_type).toBe('TIMESTAMP WITH TIME ZONE');
   });
+
+  it('rejects records whose time int64 nanoseconds cannot hold, naming them, and keeps the rest and other inputs', async () => {
+    // asammdf-written demo whose time master says "s" but counts up to 1e10: past 2262 after record 423.
+    const path = join(MDF, 'peak/simple.mf4');
+    const nmea = resolve('../shared/data/nmea/nmea_navsat_driver/nmea.log');
+    const store = await LocalObjectStore.open({ root: join(lake, 'out-of-range') });
+    const result = await ingestPaths({ store, paths: [path, nmea], dbcs: [], vehicle: 'peak' });
+    const mdf = result.inputs.find((i) => i.uri.endsWith('simple.mf4'));
+    expect(mdf?.status).toBe('ingested');
+    expect(result.tables.topics_mdf_abs_time?.rows).toBe(424);
+    expect(result.tables.gps?.rows).toBeGreaterThan(0);
+    expect(result.rows.rejectedByReason).toEqual({ time_out_of_range: 139 });
+    // In: the group's 563 records (424 kept, 139 rejected) and the NMEA fixes.
+    expect(result.rows.in).toBe(563 + (result.gps?.fixes ?? 0));
+    const first = result.rejects.find((r) => r.reason === 'time_out_of_range');
+    expect(first).toMatchObject({ uri: expect.stringContaining('simple.mf4') as unknown, offset: 0x25e8 });
+    expect(first?.message).toMatch(
+      /^record 424 of channel group 0x25e8 \(abs_time\): master channel time gives 75416844\d\d s/,
+    );
+    expect(result.warnings.some((w) => w.includes('implausible_clock'))).toBe(true);
+  });
 });
