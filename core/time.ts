@@ -6,6 +6,15 @@ export const NS_PER_US = 1_000n;
 export const NS_PER_MS = 1_000_000n;
 export const NS_PER_S = 1_000_000_000n;
 
+/** The earliest and latest times the lake stores: int64 nanoseconds, 1677-09-21 to 2262-04-11. */
+export const MIN_NS = -(2n ** 63n);
+export const MAX_NS = 2n ** 63n - 1n;
+
+/** Whether int64 nanoseconds hold `ns` (the lake's `t` columns, Parquet TIMESTAMP(NANOS), Arrow). */
+export function isStorableNs(ns: bigint): boolean {
+  return ns >= MIN_NS && ns <= MAX_NS;
+}
+
 /**
  * Parses a decimal seconds string such as `1533226488.230547` exactly (no float rounding).
  * Returns undefined when the text is not a plain non-negative decimal number.

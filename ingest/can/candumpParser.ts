@@ -2,7 +2,7 @@ import { latin1 } from '../../core/latin1.js';
 import type { Batch } from '../../core/reject.js';
 import { RejectTally } from '../../core/rejectTally.js';
 import type { RejectLimits } from '../../core/rejectTally.js';
-import { daysFromCivil } from '../../core/time.js';
+import { daysFromCivil, isStorableNs } from '../../core/time.js';
 import type { CanFrame } from './frame.js';
 import { lengthToDlc } from './frame.js';
 import { HEX_VALUE } from './hexValue.js';
@@ -67,6 +67,10 @@ class LineError {
 }
 
 const truncated = new LineError('truncated', 'line ends before the frame is complete');
+const timeOutOfRange = new LineError(
+  'time_out_of_range',
+  'timestamp is past what int64 nanoseconds hold (1677 to 2262)',
+);
 
 /**
  * Synchronous candump text parser, the hot path of CAN ingest. Reads bytes, not strings: lines are found
@@ -118,6 +122,8 @@ export class CandumpParser {
   // Per-line scratch, written by the field scanners.
   private pos = 0;
   private t = 0n;
+  /** The frame being parsed has a time int64 nanoseconds cannot hold (it becomes a reject if it parses). */
+  private timeOutOfRange = false;
 
   constructor(options: CandumpOptions) {
     this.tally = new RejectTally(options.uri, options);
@@ -248,7 +254,13 @@ export class CandumpParser {
     while (s < e && (buf[s] === SPACE || buf[s] === TAB)) s++;
     if (s === e || buf[s] === HASH) return; // blank after the BOM, or a comment
 
-    const error = this.parseFrame(buf, s, e);
+    this.timeOutOfRange = false;
+    let error = this.parseFrame(buf, s, e);
+    if (error === undefined && this.timeOutOfRange) {
+      // A well-formed frame whose time the lake cannot store: a reject, not a record.
+      this.records.pop();
+      error = timeOutOfRange;
+    }
     if (error !== undefined) {
       this.afterErrorFrame = false;
       this.reject(error, buf, start, e);
@@ -339,6 +351,7 @@ export class CandumpParser {
       this.lastShortNs += t;
       t = this.lastShortNs;
     }
+    if (intDigits >= 10 && !isStorableNs(t)) this.timeOutOfRange = true;
     this.t = t;
     this.pos = p + 1;
     return undefined;
@@ -355,7 +368,9 @@ export class CandumpParser {
     const [, y, mo, d, h, mi, sec, fraction = ''] = fields;
     const days = daysFromCivil(Number(y), Number(mo), Number(d));
     const seconds = days * 86400 + Number(h) * 3600 + Number(mi) * 60 + Number(sec);
-    this.t = BigInt(seconds) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0')) - this.utcOffsetNs;
+    const t = BigInt(seconds) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0')) - this.utcOffsetNs;
+    if (!isStorableNs(t)) this.timeOutOfRange = true;
+    this.t = t;
     this.pos = close + 1;
     return undefined;
   }

@@ -59,14 +59,15 @@ export function sniffCanLog(head: Uint8Array): CanLogFormat | undefined {
   return undefined;
 }
 
+/** A candump frame line; one whose only fault is a time past 2262 is one too (its line is a reject then). */
 function isCandumpFrame(line: string): boolean {
   const parser = new CandumpParser({ uri: 'sniff' });
   const bytes = new Uint8Array(line.length);
   for (let i = 0; i < line.length; i++) bytes[i] = line.charCodeAt(i) & 0xff;
   const batches = [...parser.push(bytes), ...parser.flush()];
-  return (
-    batches.some((batch) => batch.records.length > 0) && batches.every((batch) => batch.rejects.length === 0)
-  );
+  const rejects = batches.flatMap((batch) => batch.rejects);
+  if (rejects.length === 1 && rejects[0]?.reason === 'time_out_of_range') return true;
+  return batches.some((batch) => batch.records.length > 0) && rejects.length === 0;
 }
 
 function isAscFrame(line: string): boolean {

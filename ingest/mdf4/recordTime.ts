@@ -1,8 +1,6 @@
 import type { Reject } from '../../core/reject.js';
+import { isStorableNs } from '../../core/time.js';
 import type { MdfChannelGroup, MdfFile } from './model.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * A record's absolute time in ns: the file's start plus its master channel's seconds. Undefined when the
@@ -12,7 +10,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function recordTimeNs(file: Pick<MdfFile, 'startTimeNs'>, seconds: number): bigint | undefined {
   if (!Number.isFinite(seconds)) return undefined;
   const t = file.startTimeNs + BigInt(Math.round(seconds * 1e9));
-  return t < INT64_MIN || t > INT64_MAX ? undefined : t;
+  return isStorableNs(t) ? t : undefined;
 }
 
 /** The reject for a record whose time `recordTimeNs` cannot give. */

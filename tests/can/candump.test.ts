@@ -117,14 +117,16 @@ describe('candump log format', () => {
     ]);
   });
 
-  it('keeps nanosecond digits exactly and epoch values beyond 2^53 ns', async () => {
-    const { frames } = await read(
-      '(1700000000.123456789) can0 001#\n(99999999999.999999) can0 001#\n(12345678901234567.5) can0 001#\n',
+  it('keeps nanosecond digits exactly up to the last int64 nanosecond, and rejects times past it', async () => {
+    const { frames, rejects } = await read(
+      '(1700000000.123456789) can0 001#\n(9223372036.854775807) can0 001#\n' +
+        '(9223372036.854775808) can0 001#\n(99999999999.999999) can0 001#\n(12345678901234567.5) can0 001#\n',
     );
-    expect(frames.map((f) => f.t)).toEqual([
-      1700000000123456789n,
-      99999999999999999000n,
-      12345678901234567500000000n,
+    expect(frames.map((f) => f.t)).toEqual([1700000000123456789n, 2n ** 63n - 1n]);
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'time_out_of_range'],
+      [4, 'time_out_of_range'],
+      [5, 'time_out_of_range'],
     ]);
   });
 
@@ -245,6 +247,9 @@ describe('candump bad input', () => {
       ['(1533226488.230547) can0 123#11 extra', 'trailing_text'],
       ['(15332x6488.230547) can0 123#11', 'bad_timestamp'],
       ['(1533226488.230547)can0 123#11', 'bad_timestamp'],
+      // Past 2262: int64 nanoseconds cannot hold it (seconds in another unit, a clock never set right).
+      ['(99999999999999.000000) can0 123#11', 'time_out_of_range'],
+      ['(9999-01-01 00:00:00.000000) can0 123#11', 'time_out_of_range'],
       ['(1533226488.230547) can0 123#80:00:00000000#11', 'unsupported'],
       ['  can0  123   [4]  11 22', 'truncated'],
       ['  can0  123   [2]  11 22 33', 'dlc_mismatch'],
