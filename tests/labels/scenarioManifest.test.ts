@@ -14,6 +14,7 @@ import { NotFoundError } from '../../core/errors.js';
 import { buildScenarioManifest } from '../../labels/scenarioManifest.js';
 import type { Scenario, ScenarioType } from '../../transforms/scenario.js';
 import { SCENARIOS, scenariosToBatch } from '../../transforms/scenarios/scenariosTable.js';
+import { DETECTOR_VERSION } from '../../transforms/scenarios/buildScenarios.js';
 
 const S = 1_000_000_000n;
 const D1_START = BigInt(Date.parse('2024-06-14T08:00:00Z')) * 1_000_000n;
@@ -61,7 +62,7 @@ function scenario(
     light: 'day',
     tags: type === 'left_turn' ? ['signalled'] : [],
     description: `${type} ${id}`,
-    detector_version: 'scenarios/1',
+    detector_version: DETECTOR_VERSION,
   };
 }
 

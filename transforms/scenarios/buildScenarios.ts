@@ -11,7 +11,7 @@ import type { MotionSignals } from './motionSignals.js';
  * Version of the detectors' definitions. Part of every scenario id: bump it when a definition or a
  * default threshold changes, so ids of differently detected scenarios never collide.
  */
-export const DETECTOR_VERSION = 'scenarios/1';
+export const DETECTOR_VERSION = 'scenarios/2';
 
 /**
  * Deterministic scenario id: 16 hex digits of FNV-1a 64 over the drive, type, start time and detector

@@ -41,6 +41,11 @@ export interface DetectorConfig {
     max_heading_deg: number;
     /** Turns happen at low speed: the highest speed during one, km/h. */
     max_speed_kmh: number;
+    /**
+     * A turn moves the vehicle: its highest speed reaches at least this, km/h (yawing on the spot, a gyro
+     * drifting at a standstill, a robot rotating in place are not turns). Not applied without a speed.
+     */
+    min_speed_kmh: number;
     max_duration_s: number;
     /** Candidates of the same direction closer than this are one turn, seconds. */
     merge_gap_s: number;
@@ -130,6 +135,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     u_turn_min_heading_deg: 150,
     max_heading_deg: 220,
     max_speed_kmh: 50,
+    min_speed_kmh: 2,
     max_duration_s: 30,
     merge_gap_s: 1,
   },
@@ -267,6 +273,7 @@ function checkConsistency(c: DetectorConfig, problems: string[]): void {
     c.hard_acceleration.peak_g,
   );
   below('turn.leave_deg_s', c.turn.leave_deg_s, 'turn.enter_deg_s', c.turn.enter_deg_s);
+  below('turn.min_speed_kmh', c.turn.min_speed_kmh, 'turn.max_speed_kmh', c.turn.max_speed_kmh);
   below(
     'turn.min_heading_deg',
     c.turn.min_heading_deg,

@@ -41,8 +41,8 @@ function lobes(
 
 /**
  * Turns: a lobe of yaw rate (beyond `enter_deg_s`, bounded where it falls below `leave_deg_s`) whose
- * heading change is between `min_heading_deg` and `max_heading_deg`, at intersection speed. At least
- * `u_turn_min_heading_deg` is a U-turn.
+ * heading change is between `min_heading_deg` and `max_heading_deg`, at intersection speed (its highest
+ * speed between `min_speed_kmh` and `max_speed_kmh`). At least `u_turn_min_heading_deg` is a U-turn.
  */
 function turns(input: DetectorInput, want: ScenarioType): DetectorResult {
   const { motion, config } = input;
@@ -64,7 +64,7 @@ function turns(input: DetectorInput, want: ScenarioType): DetectorResult {
       if (size < c.min_heading_deg || size > c.max_heading_deg) continue;
       if (change > 0 !== (direction === 'left')) continue;
       const speed = motion.speed ? maxOf(motion.speed.values, x.start, x.end) : NaN;
-      if (speed > c.max_speed_kmh * KMH) continue;
+      if (speed > c.max_speed_kmh * KMH || speed < c.min_speed_kmh * KMH) continue;
       const type: ScenarioType = size >= c.u_turn_min_heading_deg ? 'u_turn' : `${direction}_turn`;
       if (type !== want) continue;
       out.push({

@@ -129,6 +129,20 @@ describe('detectors on synthetic timelines', () => {
     expect(turns[0]?.description).toBe('U-turn (left) of 180° at 18 km/h (7.3 s)');
   });
 
+  it('take no yawing on the spot for a turn (below turn.min_speed_kmh), nor without a speed signal skip one', () => {
+    const yaw = (s: number): number => yawPulse(10, 8, 180)(s) + yawPulse(40, 7, -90)(s);
+    const types = (speed?: (s: number) => number) =>
+      detectScenarios(syntheticTimeline(60, { numeric: { yaw_rate: yaw, ...(speed ? { speed } : {}) } }))
+        .scenarios.filter((x) => x.type.endsWith('turn'))
+        .map((x) => x.type);
+    // Standing (a robot rotating in place, gyro drift): no U-turn, no turn.
+    expect(types(() => 0)).toEqual([]);
+    expect(types(() => 1.5 * KMH)).toEqual([]);
+    // Moving at 3 km/h (above the 2 km/h floor) both count, and so they do where no speed is known.
+    expect(types(() => 3 * KMH)).toEqual(['u_turn', 'right_turn']);
+    expect(types()).toEqual(['u_turn', 'right_turn']);
+  });
+
   it('detect reversing from gear R, stop-and-go, stops and standstill', () => {
     // Creep 4 times to 15 km/h and stop, then stand 70 s, then reverse 6 s, then park.
     const speed = (s: number): number => {
