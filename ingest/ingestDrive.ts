@@ -519,7 +519,6 @@ function markDamaged(report: InputReport, list: readonly Reject[]): void {
     damage.offset === undefined ? damage.message : `${damage.message} (at byte ${damage.offset})`;
 }
 
-/** Rejects of a drive: exact counts by reason, the first ones in detail. */
 /**
  * The records whose time int64 nanoseconds can hold (the lake's `t`: 1677 to 2262), and a
  * `time_out_of_range` reject naming the input for each other one: a logger clock or a timestamp in another
@@ -554,6 +553,7 @@ function storableRecords<T>(
   return { records: kept, rejects: rejected };
 }
 
+/** Rejects of a drive: exact counts by reason, the first ones in detail. */
 class RejectLog {
   readonly byReason: Record<string, number> = {};
   readonly details: Reject[] = [];
