@@ -10,6 +10,9 @@ export const NS_PER_S = 1_000_000_000n;
 export const MIN_NS = -(2n ** 63n);
 export const MAX_NS = 2n ** 63n - 1n;
 
+/** What a reject says of a time `isStorableNs` refuses. */
+export const TIME_OUT_OF_RANGE = 'timestamp is past what int64 nanoseconds hold (1677 to 2262)';
+
 /** Whether int64 nanoseconds hold `ns` (the lake's `t` columns, Parquet TIMESTAMP(NANOS), Arrow). */
 export function isStorableNs(ns: bigint): boolean {
   return ns >= MIN_NS && ns <= MAX_NS;

@@ -1,4 +1,5 @@
 import type { Batch } from '../../core/reject.js';
+import { isStorableNs, TIME_OUT_OF_RANGE } from '../../core/time.js';
 import { RejectTally } from '../../core/rejectTally.js';
 import type { RejectLimits } from '../../core/rejectTally.js';
 import type { CanFrame } from './frame.js';
@@ -235,6 +236,7 @@ export class AscParser {
       ns = rel;
     }
     const t = this.start + ns;
+    if (!isStorableNs(t)) return new LineError('time_out_of_range', TIME_OUT_OF_RANGE);
     if (!tk.next()) return undefined;
     if (tk.is('canfd')) return this.parseFdFrame(t);
     if (parseUnsignedAt(tk.text, tk.start, tk.end, 10) < 0) return undefined; // `CAN 1 Status:`, `Start of measurement`, `SV:` ...

@@ -2,7 +2,7 @@ import { latin1 } from '../../core/latin1.js';
 import type { Batch } from '../../core/reject.js';
 import { RejectTally } from '../../core/rejectTally.js';
 import type { RejectLimits } from '../../core/rejectTally.js';
-import { daysFromCivil, isStorableNs } from '../../core/time.js';
+import { daysFromCivil, isStorableNs, TIME_OUT_OF_RANGE } from '../../core/time.js';
 import type { CanFrame } from './frame.js';
 import { lengthToDlc } from './frame.js';
 import { HEX_VALUE } from './hexValue.js';
@@ -67,10 +67,7 @@ class LineError {
 }
 
 const truncated = new LineError('truncated', 'line ends before the frame is complete');
-const timeOutOfRange = new LineError(
-  'time_out_of_range',
-  'timestamp is past what int64 nanoseconds hold (1677 to 2262)',
-);
+const timeOutOfRange = new LineError('time_out_of_range', TIME_OUT_OF_RANGE);
 
 /**
  * Synchronous candump text parser, the hot path of CAN ingest. Reads bytes, not strings: lines are found

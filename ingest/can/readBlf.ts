@@ -1,5 +1,6 @@
 import { DecodeError } from '../../core/errors.js';
 import type { Batch } from '../../core/reject.js';
+import { isStorableNs, TIME_OUT_OF_RANGE } from '../../core/time.js';
 import { RejectTally } from '../../core/rejectTally.js';
 import type { RejectLimits } from '../../core/rejectTally.js';
 import { streamSource } from '../../core/source.js';
@@ -298,7 +299,9 @@ class BlfObjects {
           const raw = view.getBigUint64(pos + 24, true);
           // ObjectFlags: 1 = 10 µs units, 2 = 1 ns units.
           const t = this.start + (flags === 1 ? raw * 10_000n : raw);
-          this.decode(type, data, view, pos + headerSize, pos + objectSize, t, containerOffset, pos);
+          if (isStorableNs(t))
+            this.decode(type, data, view, pos + headerSize, pos + objectSize, t, containerOffset, pos);
+          else this.tally.add('time_out_of_range', `blf: object ${TIME_OUT_OF_RANGE}`, where);
         } else {
           this.tally.add(
             'bad_object',

@@ -1,5 +1,6 @@
 import { readLines } from '../../core/lines.js';
 import type { Batch } from '../../core/reject.js';
+import { isStorableNs, TIME_OUT_OF_RANGE } from '../../core/time.js';
 import { RejectTally } from '../../core/rejectTally.js';
 import type { RejectLimits } from '../../core/rejectTally.js';
 import type { ByteStream } from '../../core/source.js';
@@ -151,6 +152,7 @@ function parseMessage(
   const rel = parseMilliseconds(offset);
   if (rel === undefined) return new LineError('bad_timestamp', 'time offset is not milliseconds');
   const t = start + rel;
+  if (!isStorableNs(t)) return new LineError('time_out_of_range', TIME_OUT_OF_RANGE);
 
   if (type === 'ER' || type === 'Error') {
     // 2.x error lines leave the id column empty, so columns after T shift: find the direction by value.

@@ -149,6 +149,7 @@ describe('ASC bad input', () => {
       ['  30.005021 CANFD   1 Rx  300  2 0 8 8 11 22 33 44 55 66 77 88', 'bad_frame'],
       ['  30.005021 CANFD   1 Up  300  1 0 8 8 11 22 33 44 55 66 77 88', 'bad_frame'],
       ['  1.0.0 1  123  Rx   d 1 01', 'bad_timestamp'],
+      ['   99999999999999.000000 1  123  Rx   d 1 01', 'time_out_of_range'],
       ['date Sam Foo 30 15:06:13.191 2017', 'bad_date'],
       ['base oct', 'bad_header'],
       ['hello world', 'unknown_line'],

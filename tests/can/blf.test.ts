@@ -115,6 +115,20 @@ describe('BLF', () => {
     expect(cet.frames[0]?.measurementStart).toBe(start - 3_600_000_000_000n);
   });
 
+  it('rejects objects whose time int64 nanoseconds cannot hold, with their offset', async () => {
+    const { header, objects } = await parts(CAN);
+    const view = new DataView(header.buffer, header.byteOffset);
+    // Start in 2250: the objects' 0x2222222222222222 ns after it are past 2262.
+    [2250, 1, 0, 1, 0, 0, 0, 0].forEach((v, i) => view.setUint16(40 + 2 * i, v, true));
+    const { frames, rejects } = await read(Buffer.concat([header, container(objects)]));
+    expect(frames).toEqual([]);
+    expect(rejects.length).toBeGreaterThan(0);
+    for (const reject of rejects) {
+      expect(reject.reason).toBe('time_out_of_range');
+      expect(reject.offset).toBeGreaterThan(0);
+    }
+  });
+
   it('throws a DecodeError for a file that is not BLF', async () => {
     await expect(read(new TextEncoder().encode('(1.0) can0 123#00\n'))).rejects.toBeInstanceOf(DecodeError);
     await expect(read(new Uint8Array(0))).rejects.toBeInstanceOf(DecodeError);

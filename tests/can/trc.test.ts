@@ -87,6 +87,7 @@ describe('PCAN TRC', () => {
         '      3     17535.400 DT 1  00000100 Tx -  8    00 00 00',
         '      4     17535.x00 DT 1  00000100 Tx -  1    00',
         '      5     17535.400 DT 1  00000100 Tx -  1    0G',
+        '      6  999999999999999.400 DT 1  00000100 Tx -  1    00',
       ].join('\n'),
     );
     expect(frames).toHaveLength(1);
@@ -95,6 +96,7 @@ describe('PCAN TRC', () => {
       [4, 'truncated'],
       [5, 'bad_timestamp'],
       [6, 'non_hex'],
+      [7, 'time_out_of_range'],
     ]);
   });
 
