@@ -28,7 +28,7 @@ import { Pseudonymiser } from '../transforms/pseudonym/Pseudonymiser.js';
 import type { Batch, Reject } from '../core/reject.js';
 import type { ByteStream, RandomAccessSource } from '../core/source.js';
 import { settleAll } from '../core/settleAll.js';
-import { isoString, isStorableNs } from '../core/time.js';
+import { isoString } from '../core/time.js';
 import type { CanFrame } from './can/frame.js';
 import { openCanLog } from './can/readCanLog.js';
 import { CanTables } from './canTables.js';
@@ -324,18 +324,8 @@ async function ingestInto(
         })) {
           rejects.add(batch.rejects, report);
           markDamaged(report, batch.rejects);
-          const stored = storableRecords(
-            batch.records,
-            input.uri,
-            (m) => m.logTime,
-            (m) => ({
-              offset: m.ref.offset,
-              what: `message on ${m.topic}`,
-            }),
-          );
-          rejects.add(stored.rejects, report);
-          report.records = (report.records ?? 0) + stored.records.length;
-          await otherTopics.add(await topics.add(scrubTopic(stored.records), (t) => span.add(t)));
+          report.records = (report.records ?? 0) + batch.records.length;
+          await otherTopics.add(await topics.add(scrubTopic(batch.records), (t) => span.add(t)));
           if (reuseBuffers) await topics.flush();
         }
         await topics.flush();
@@ -360,18 +350,9 @@ async function ingestInto(
       } else if (input.format !== 'dbc') {
         for await (const batch of readCan(input, options.inflate, progress)) {
           rejects.add(batch.rejects, report);
-          const stored = storableRecords(
-            batch.records,
-            input.uri,
-            (f) => f.t,
-            (f) => ({
-              what: `frame 0x${f.id.toString(16)} on ${f.bus}`,
-            }),
-          );
-          rejects.add(stored.rejects, report);
-          report.records = (report.records ?? 0) + stored.records.length;
-          for (const frame of stored.records) span.add(frame.t);
-          if (stored.records.length > 0) await addCan(stored.records);
+          report.records = (report.records ?? 0) + batch.records.length;
+          for (const frame of batch.records) span.add(frame.t);
+          if (batch.records.length > 0) await addCan(batch.records);
         }
       }
     } catch (error) {
@@ -517,40 +498,6 @@ function markDamaged(report: InputReport, list: readonly Reject[]): void {
   report.reason = damage.reason;
   report.message =
     damage.offset === undefined ? damage.message : `${damage.message} (at byte ${damage.offset})`;
-}
-
-/**
- * The records whose time int64 nanoseconds can hold (the lake's `t`: 1677 to 2262), and a
- * `time_out_of_range` reject naming the input for each other one: a logger clock or a timestamp in another
- * unit than the format's gives such times, and one of them must not stop the drive. The batch as it is when
- * every time is storable (the usual case: one comparison per record).
- */
-function storableRecords<T>(
-  records: T[],
-  uri: string,
-  timeOf: (record: T) => bigint,
-  describe: (record: T) => { offset?: number; what: string },
-): { records: T[]; rejects: Reject[] } {
-  let bad = 0;
-  for (const record of records) if (!isStorableNs(timeOf(record))) bad++;
-  if (bad === 0) return { records, rejects: [] };
-  const kept: T[] = [];
-  const rejected: Reject[] = [];
-  for (const record of records) {
-    const t = timeOf(record);
-    if (isStorableNs(t)) {
-      kept.push(record);
-      continue;
-    }
-    const { offset, what } = describe(record);
-    rejected.push({
-      uri,
-      ...(offset !== undefined ? { offset } : {}),
-      reason: 'time_out_of_range',
-      message: `${what} at ${t} ns since 1970, a time int64 nanoseconds cannot hold (1677 to 2262)`,
-    });
-  }
-  return { records: kept, rejects: rejected };
 }
 
 /** Rejects of a drive: exact counts by reason, the first ones in detail. */

@@ -348,7 +348,7 @@ export class CandumpParser {
       this.lastShortNs += t;
       t = this.lastShortNs;
     }
-    if (intDigits >= 10 && !isStorableNs(t)) this.timeOutOfRange = true;
+    if (!isStorableNs(t)) this.timeOutOfRange = true;
     this.t = t;
     this.pos = p + 1;
     return undefined;

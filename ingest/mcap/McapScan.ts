@@ -1,6 +1,7 @@
 import { McapIndexedReader } from '@mcap/core';
 import { DecodeError } from '../../core/errors.js';
 import type { Reject } from '../../core/reject.js';
+import { MAX_NS, TIME_OUT_OF_RANGE } from '../../core/time.js';
 import type { RandomAccessSource } from '../../core/source.js';
 import type { ByteRef, Decompressors, LogMessage } from '../rosmsg/LogMessage.js';
 import { RawMessage, type ChunkContents, type LogChannel } from '../rosmsg/RawMessage.js';
@@ -163,6 +164,16 @@ export class McapScan {
       const logTime = c.u64();
       const publishTime = c.u64();
       const data = c.rest();
+      if (logTime > MAX_NS) {
+        // A u64 past int64 nanoseconds (after 2262): a reject here, not a time the lake cannot store.
+        this.pendingRejects.push({
+          uri: this.uri,
+          offset: where,
+          reason: 'time_out_of_range',
+          message: `mcap: message on channel ${channelId} at ${logTime} ns: ${TIME_OUT_OF_RANGE}`,
+        });
+        return;
+      }
       const channel = this.channels.get(channelId);
       if (channel === undefined) {
         if (!this.unknownReported.has(channelId)) {
